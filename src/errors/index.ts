@@ -1,0 +1,11 @@
+export { ColorWizardError, isColorWizardError } from './color-wizard-error.js';
+export type { ErrorCode, ColorWizardErrorOptions } from './color-wizard-error.js';
+export { InputImageError } from './input-image-error.js';
+export { OptionsError } from './options-error.js';
+export { ModelPackError } from './model-pack-error.js';
+export { ModelRunError } from './model-run-error.js';
+export { SchedulerConfigError } from './scheduler-config-error.js';
+export { CancelledError } from './cancelled-error.js';
+export { OutputError } from './output-error.js';
+export { InternalError } from './internal-error.js';
+export { EXIT_CODES, exitCodeFor } from './exit-codes.js';
