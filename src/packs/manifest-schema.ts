@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/** Contract of a model pack's manifest.json (docs/model-pack.md). The Python exporter validates against its JSON Schema. */
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256 (64 characters)');
+const relativeFile = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith('/') && !p.split(/[\\/]/).includes('..'), 'a file name inside the pack (no absolute path, no "..")');
+
+export const TensorSpecSchema = z.object({
+  name: z.string().min(1),
+  dtype: z.enum(['float32', 'int64']),
+  /** Integers are fixed sizes; strings name dynamic axes (e.g. "batch", "height"). */
+  shape: z.array(z.union([z.number().int().positive(), z.string().min(1)])).min(1),
+});
+
+export const ComponentSchema = z.object({
+  file: relativeFile,
+  sha256,
+  bytes: z.number().int().positive(),
+  parameters: z.number().int().nonnegative().optional(),
+  inputs: z.array(TensorSpecSchema).min(1),
+  outputs: z.array(TensorSpecSchema).min(1),
+});
+
+export const COMPONENT_NAMES = ['textEncoder', 'grayEncoder', 'guider', 'prior', 'quantizer', 'decoder'] as const;
+export type ComponentName = (typeof COMPONENT_NAMES)[number];
+
+const metricsRecord = z.record(z.string(), z.number());
+
+export const ManifestSchema = z.object({
+  formatVersion: z.literal(1),
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, ".", "_" or "-"'),
+  family: z.literal('color-wizard-piggyback'),
+  description: z.string(),
+  workingSize: z.number().int().min(8).max(2048),
+  latent: z.object({
+    channels: z.number().int().positive(),
+    downsample: z.number().int().positive(),
+    scale: z.number().positive(),
+  }),
+  grayLatentChannels: z.number().int().positive(),
+  text: z.object({
+    maxLength: z.number().int().min(2).max(512),
+    hiddenSize: z.number().int().positive(),
+    tokenizer: relativeFile,
+  }),
+  scheduler: z.object({
+    config: relativeFile,
+    default: z.string().min(1),
+    defaultSteps: z.number().int().min(1).max(1000),
+  }),
+  guidance: z.object({ defaultScale: z.number().min(0).max(50) }),
+  conditioning: z.object({ text: z.boolean(), hints: z.boolean() }),
+  guider: z.object({ residuals: z.array(z.string().min(1)).min(1) }),
+  decoder: z.object({
+    multipleOf: z.number().int().positive(),
+    tileSize: z.number().int().min(16),
+    tileOverlap: z.number().int().min(0),
+  }),
+  components: z.object({
+    textEncoder: ComponentSchema,
+    grayEncoder: ComponentSchema,
+    guider: ComponentSchema,
+    prior: ComponentSchema,
+    quantizer: ComponentSchema,
+    decoder: ComponentSchema,
+  }),
+  files: z.record(relativeFile, z.object({ sha256, bytes: z.number().int().nonnegative() })),
+  training: z.object({
+    data: z.array(z.object({ source: z.string(), photos: z.number().int().nonnegative(), terms: z.string() })),
+    recipe: z.string(),
+    steps: z.number().int().nonnegative(),
+    seconds: z.number().nonnegative(),
+    gitSha: z.string().optional(),
+    randomWeights: z.boolean(),
+  }),
+  metrics: z
+    .object({
+      evalSet: z.string(),
+      model: metricsRecord,
+      grayBaseline: metricsRecord,
+    })
+    .optional(),
+  parity: relativeFile.optional(),
+});
+
+export type Manifest = z.infer<typeof ManifestSchema>;
+export type ComponentSpec = z.infer<typeof ComponentSchema>;
+export type TensorSpec = z.infer<typeof TensorSpecSchema>;
+
+/** JSON Schema (draft 2020-12) of the manifest, for the Python exporter. */
+export function manifestJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ManifestSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+}
