@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { EXIT_CODES, exitCodeFor, isColorWizardError } from '../errors/index.js';
+import { packageVersion } from './package-version.js';
+import { registerColorizeCommand } from './colorize-command.js';
+import { registerEvalCommand } from './eval-command.js';
+import { registerServeCommand } from './serve-command.js';
+
+/** Builds the program; exported so tests can parse argv without spawning a process. */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('color-wizard')
+    .description('Colorize black-and-white photographs with a diffusion model, keeping their lightness exactly.')
+    .version(packageVersion(), '-v, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerColorizeCommand(program);
+  registerEvalCommand(program);
+  registerServeCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return process.exitCode === undefined ? EXIT_CODES.OK : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version exit through here with code 0.
+      return error.exitCode === 0 ? EXIT_CODES.OK : EXIT_CODES.USAGE;
+    }
+    const message = isColorWizardError(error) ? `${error.code}: ${error.message}` : String((error as Error)?.stack ?? error);
+    process.stderr.write(`color-wizard: ${message}\n`);
+    return exitCodeFor(error);
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '');
+if (invokedDirectly) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

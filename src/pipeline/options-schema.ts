@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** Serializable colorize options: the same schema validates library calls, CLI flags and HTTP bodies. */
+
+export const HEX_COLOR = /^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$/;
+
+export const ColorHintSchema = z.object({
+  /** Pixel coordinates in the input image (after EXIF orientation), origin top-left. */
+  x: z.number().finite().nonnegative(),
+  y: z.number().finite().nonnegative(),
+  /** sRGB color as #rrggbb or #rgb; only its chroma is used, the photo's lightness is kept. */
+  color: z.string().regex(HEX_COLOR, 'a color like "#cc2200" or "#c20"'),
+  /** Radius in input pixels; default: about 1.5% of the image's short side. */
+  radius: z.number().finite().positive().max(10_000).optional(),
+});
+
+export const OUTPUT_FORMATS = ['png', 'jpeg', 'webp', 'avif'] as const;
+
+export const ColorizeOptionsSchema = z
+  .object({
+    prompt: z.string().max(1000, 'at most 1000 characters').default(''),
+    negativePrompt: z.string().max(1000, 'at most 1000 characters').default(''),
+    samples: z.number().int().min(1).max(16).default(1),
+    /** Seed of sample 1; sample k uses seed + k - 1, so it can be reproduced alone. Random when absent. */
+    seed: z.number().int().min(0).max(0xffff_ffff).optional(),
+    /** Denoising steps; the pack's default when absent. */
+    steps: z.number().int().min(1).max(500).optional(),
+    /** Scheduler name (see SCHEDULER_NAMES); the pack's default when absent. */
+    scheduler: z.string().min(1).optional(),
+    /** Classifier-free guidance scale; 1 disables the unconditional pass. The pack's default when absent. */
+    guidance: z.number().finite().min(0).max(30).optional(),
+    hints: z.array(ColorHintSchema).max(256, 'at most 256 hints').default([]),
+    format: z.enum(OUTPUT_FORMATS).default('png'),
+    /** JPEG/WebP/AVIF quality. */
+    quality: z.number().int().min(1).max(100).default(92),
+    /** 16-bit PNG output keeps the full precision of 16-bit inputs. */
+    bitDepth: z.union([z.literal(8), z.literal(16)]).optional(),
+    /** Re-embed the input's EXIF/ICC in the output. */
+    keepMetadata: z.boolean().default(true),
+    /** Model pack folder or name under models/; the default pack when absent. */
+    model: z.string().min(1).optional(),
+    /** Refuse inputs above this many pixels (checked from the header). */
+    maxPixels: z.number().int().positive().max(1_000_000_000).default(100_000_000),
+  })
+  .strict();
+
+export type ColorHint = z.infer<typeof ColorHintSchema>;
+export type ColorizeOptionsInput = z.input<typeof ColorizeOptionsSchema>;
+export type ColorizeSettings = z.output<typeof ColorizeOptionsSchema>;

@@ -1,0 +1,80 @@
+import type { ColorizeOptionsInput } from './options-schema.js';
+
+/** Raw input: interleaved sRGB pixels, or a lightness plane (CIE L, 0..100). */
+export type RawImageInput =
+  | { width: number; height: number; rgb: Uint8Array | Uint16Array; channels?: 3 | 4 }
+  | { width: number; height: number; L: Float32Array };
+
+export type ColorizeInput = string | Buffer | Uint8Array | RawImageInput;
+
+export type PipelineStage =
+  | 'validating'
+  | 'loading'
+  | 'preparing'
+  | 'denoising'
+  | 'decoding'
+  | 'fusing'
+  | 'encoding'
+  | 'done';
+
+export interface ProgressEvent {
+  stage: PipelineStage;
+  /** 1-based denoising step, during 'denoising'. */
+  step?: number;
+  totalSteps?: number;
+  /** Overall progress 0..1. */
+  fraction: number;
+}
+
+export interface ColorizeRuntimeOptions {
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+export type ColorizeOptions = ColorizeOptionsInput & ColorizeRuntimeOptions;
+
+/** What the prompt parser understood: a color word bound to the words it describes. */
+export interface ColorIntent {
+  color: string;
+  /** Lab chroma target of the color word (a, b). */
+  ab: [number, number];
+  target: string;
+  phrase: string;
+}
+
+export interface ColorizedSample {
+  /** 1-based index. */
+  index: number;
+  seed: number;
+  /** Encoded image in `format`. */
+  image: Buffer;
+  format: 'png' | 'jpeg' | 'webp' | 'avif';
+  width: number;
+  height: number;
+}
+
+export interface StageTimings {
+  readMs: number;
+  loadMs: number;
+  prepareMs: number;
+  denoiseMs: number;
+  decodeMs: number;
+  fuseMs: number;
+  encodeMs: number;
+  totalMs: number;
+  /** Time spent inside ONNX Runtime calls, to measure orchestration overhead. */
+  modelMs: number;
+}
+
+export interface ColorizeResult {
+  width: number;
+  height: number;
+  samples: ColorizedSample[];
+  seed: number;
+  steps: number;
+  scheduler: string;
+  guidance: number;
+  model: string;
+  prompt: { text: string; negative: string; understood: ColorIntent[] };
+  timings: StageTimings;
+}
