@@ -36,13 +36,33 @@ def upsample_latent(z: torch.Tensor, size) -> torch.Tensor:
     return F.interpolate(z, size=size, mode="bilinear", align_corners=False)
 
 
-class ResBlock(nn.Module):
-    def __init__(self, cin: int, cout: int, temb: int = 0, groups: int = 8):
+class ChannelNorm(nn.Module):
+    """LayerNorm over channels at each pixel. Unlike GroupNorm it uses no statistics across space, so the
+    full-resolution decoder gives the same result whole or in tiles, at any image size (the runtime tiles it)."""
+
+    def __init__(self, ch: int, eps: float = 1e-5):
         super().__init__()
-        self.norm1 = nn.GroupNorm(_groups(cin, groups), cin)
+        self.weight = nn.Parameter(torch.ones(1, ch, 1, 1))
+        self.bias = nn.Parameter(torch.zeros(1, ch, 1, 1))
+        self.eps = eps
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        mu = x.mean(1, keepdim=True)
+        var = (x - mu).pow(2).mean(1, keepdim=True)
+        return (x - mu) / torch.sqrt(var + self.eps) * self.weight + self.bias
+
+
+def make_norm(kind: str, ch: int, groups: int = 8) -> nn.Module:
+    return ChannelNorm(ch) if kind == "channel" else nn.GroupNorm(_groups(ch, groups), ch)
+
+
+class ResBlock(nn.Module):
+    def __init__(self, cin: int, cout: int, temb: int = 0, groups: int = 8, norm: str = "group"):
+        super().__init__()
+        self.norm1 = make_norm(norm, cin, groups)
         self.conv1 = nn.Conv2d(cin, cout, 3, padding=1)
         self.temb = nn.Linear(temb, cout) if temb else None
-        self.norm2 = nn.GroupNorm(_groups(cout, groups), cout)
+        self.norm2 = make_norm(norm, cout, groups)
         self.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
         self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
 
@@ -194,11 +214,11 @@ class GrayPyramid(nn.Module):
         super().__init__()
         g0, g1, g2 = channels
         self.conv0 = nn.Conv2d(1, g0, 3, padding=1)
-        self.block0 = ResBlock(g0, g0)
+        self.block0 = ResBlock(g0, g0, norm="channel")
         self.down1 = nn.Conv2d(g0, g1, 3, stride=2, padding=1)
-        self.block1 = ResBlock(g1, g1)
+        self.block1 = ResBlock(g1, g1, norm="channel")
         self.down2 = nn.Conv2d(g1, g2, 3, stride=2, padding=1)
-        self.block2 = ResBlock(g2, g2)
+        self.block2 = ResBlock(g2, g2, norm="channel")
 
     def forward(self, l: torch.Tensor) -> List[torch.Tensor]:
         f0 = self.block0(self.conv0(l))
@@ -217,12 +237,12 @@ class LightnessDecoder(nn.Module):
         nb = cfg.vq.dec_blocks
         self.gray = GrayPyramid(cfg.vq.gray_channels)
         self.conv_in = nn.Conv2d(cfg.latent_channels + g2, d2, 3, padding=1)
-        self.blocks2 = nn.ModuleList([ResBlock(d2, d2) for _ in range(nb)])
+        self.blocks2 = nn.ModuleList([ResBlock(d2, d2, norm="channel") for _ in range(nb)])
         self.up1 = nn.Conv2d(d2 + g1, d1, 3, padding=1)
-        self.blocks1 = nn.ModuleList([ResBlock(d1, d1) for _ in range(nb)])
+        self.blocks1 = nn.ModuleList([ResBlock(d1, d1, norm="channel") for _ in range(nb)])
         self.up0 = nn.Conv2d(d1 + g0, d0, 3, padding=1)
-        self.blocks0 = nn.ModuleList([ResBlock(d0, d0) for _ in range(nb)])
-        self.norm = nn.GroupNorm(_groups(d0), d0)
+        self.blocks0 = nn.ModuleList([ResBlock(d0, d0, norm="channel") for _ in range(nb)])
+        self.norm = ChannelNorm(d0)
         self.conv_out = nn.Conv2d(d0, 2, 3, padding=1)
 
     def forward(self, latent: torch.Tensor, l: torch.Tensor) -> torch.Tensor:
