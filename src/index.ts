@@ -1,1 +1,28 @@
-export {};
+/** Color Wizard's public API: colorize photos, load model packs, the color math, and the typed errors. */
+export { colorize, createColorizeActor, runColorizeActor, pipelineMachine, ColorizeOptionsSchema, validateOptions } from './pipeline/index.js';
+export type {
+  ColorizeInput,
+  ColorizeOptions,
+  ColorizeOptionsInput,
+  ColorizeResult,
+  ColorizedSample,
+  ColorHint,
+  ColorIntent,
+  ProgressEvent,
+  RawImageInput,
+  StageTimings,
+  ColorizeActor,
+  ColorizeSnapshot,
+} from './pipeline/index.js';
+export { loadModelPack, unloadModelPacks, listModelPacks, ManifestSchema, manifestJsonSchema, DEFAULT_PACK_NAME } from './packs/index.js';
+export type { Manifest, ModelPack, ModelPackInfo } from './packs/index.js';
+export { createScheduler, SCHEDULER_NAMES, parseSchedulerConfig } from './schedulers/index.js';
+export type { Scheduler, SchedulerName } from './schedulers/index.js';
+export { createGenerator, sampleSeed } from './runtime/index.js';
+export type { RandomGenerator } from './runtime/index.js';
+export { rgbToLab, rgbToLightness, mergeLightness } from './color/index.js';
+export type { LabPlanes } from './color/index.js';
+export { readImage, encodeImage, writeImage } from './image/index.js';
+export type { DecodedImage } from './image/index.js';
+export { parsePrompt } from './prompts/index.js';
+export * from './errors/index.js';

@@ -1,3 +1,183 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { Option } from 'commander';
+import { CancelledError, EXIT_CODES, exitCodeFor, isColorWizardError, OutputError } from '../errors/index.js';
+import { loadModelPack } from '../packs/index.js';
+import type { ColorizeResult, ColorHint } from '../pipeline/index.js';
+import { colorize, validateOptions } from '../pipeline/index.js';
+import { parseExecutionProvider } from '../runtime/index.js';
+import { SCHEDULER_NAMES } from '../schedulers/index.js';
+import { collectInputs } from './collect-inputs.js';
+import { parseHintFlag } from './parse-hint.js';
+import { createProgressBar } from './progress-bar.js';
 
-export function registerColorizeCommand(_program: Command): void {}
+interface ColorizeFlags {
+  output: string;
+  prompt?: string;
+  negativePrompt?: string;
+  samples?: string;
+  seed?: string;
+  steps?: string;
+  scheduler?: string;
+  guidance?: string;
+  hint: ColorHint[];
+  format?: string;
+  quality?: string;
+  bitDepth?: string;
+  metadata: boolean;
+  model?: string;
+  maxPixels?: string;
+  provider?: string;
+  threads?: string;
+  json?: boolean;
+}
+
+const EXT: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avif: 'avif' };
+const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+
+export function registerColorizeCommand(program: Command): void {
+  program
+    .command('colorize')
+    .description('Colorize photos (files or folders). One sample writes DIR/<stem>.<ext>; N samples write DIR/<stem>_1 … _N.')
+    .argument('<inputs...>', 'image files or folders of images')
+    .requiredOption('-o, --output <dir>', 'output folder (created if missing)')
+    .option('-p, --prompt <text>', 'what the colors should be, e.g. "red car, autumn trees"')
+    .option('-n, --negative-prompt <text>', 'what to steer away from')
+    .option('-s, --samples <n>', 'number of different versions, 1–16', undefined)
+    .option('--seed <n>', 'seed of sample 1 (sample k uses seed+k-1); random when absent')
+    .option('--steps <k>', 'denoising steps (default: the model pack’s)')
+    .addOption(new Option('--scheduler <name>', 'sampler').choices([...SCHEDULER_NAMES]))
+    .option('-g, --guidance <g>', 'classifier-free guidance scale (1 = off)')
+    .option('--hint <x,y,#rrggbb[,radius]>', 'pin a color at a pixel (repeatable)', (v: string, all: ColorHint[]) => [...all, parseHintFlag(v)], [])
+    .addOption(new Option('-f, --format <fmt>', 'output format').choices(['png', 'jpg', 'jpeg', 'webp', 'avif']))
+    .option('--quality <q>', 'JPEG/WebP/AVIF quality 1–100')
+    .addOption(new Option('--bit-depth <bits>', 'PNG bit depth (default: the input’s)').choices(['8', '16']))
+    .option('--no-metadata', 'do not copy EXIF/ICC from the input')
+    .option('-m, --model <path|name>', 'model pack folder or name under models/ (default: the bundled pack)')
+    .option('--max-pixels <n>', 'refuse inputs larger than this many pixels', undefined)
+    .addOption(new Option('--provider <name>', 'ONNX Runtime execution provider').choices(['cpu', 'cuda']).default('cpu'))
+    .option('--threads <n>', 'ONNX Runtime threads per operator (0 = all cores)')
+    .option('--json', 'print one JSON object per input on stdout')
+    .action(async (inputs: string[], flags: ColorizeFlags) => {
+      process.exitCode = await runColorize(inputs, flags);
+    });
+}
+
+async function runColorize(inputs: string[], flags: ColorizeFlags): Promise<number> {
+  const format = flags.format === 'jpg' ? 'jpeg' : flags.format;
+  const options = Object.fromEntries(
+    Object.entries({
+      prompt: flags.prompt,
+      negativePrompt: flags.negativePrompt,
+      samples: num(flags.samples),
+      seed: num(flags.seed),
+      steps: num(flags.steps),
+      scheduler: flags.scheduler,
+      guidance: num(flags.guidance),
+      hints: flags.hint,
+      format,
+      quality: num(flags.quality),
+      bitDepth: num(flags.bitDepth),
+      keepMetadata: flags.metadata,
+      model: flags.model,
+      maxPixels: num(flags.maxPixels),
+    }).filter(([, v]) => v !== undefined),
+  );
+  // Validate once up front: a bad flag fails the whole command before any file is touched.
+  const settings = validateOptions(options);
+  const session = { provider: parseExecutionProvider(flags.provider ?? 'cpu'), intraOpThreads: num(flags.threads) };
+  const pack = await loadModelPack(settings.model, session);
+  if (pack.manifest.training.randomWeights) {
+    process.stderr.write(`warning: model pack "${pack.name}" has random weights (a test pack): its output is not a colorization.\n`);
+  }
+  const files = await collectInputs(inputs);
+  if (files.length === 0) {
+    process.stderr.write('color-wizard: no image files found in the given folders.\n');
+    return EXIT_CODES.INPUT_IMAGE;
+  }
+  try {
+    await mkdir(flags.output, { recursive: true });
+  } catch (cause) {
+    throw new OutputError(`Cannot create output folder ${flags.output}: ${(cause as Error).message}`, { cause });
+  }
+
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(EXIT_CODES.CANCELLED); // second Ctrl-C: leave now
+    process.stderr.write('\ncancelling… (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let failed = 0;
+  let lastCode: number = EXIT_CODES.OK;
+  try {
+    for (const file of files) {
+      if (controller.signal.aborted) break;
+      const bar = createProgressBar(process.stderr, basename(file.path));
+      try {
+        if (file.problem !== undefined) throw new OutputError(file.problem);
+        const result = await colorize(file.path, { ...options, signal: controller.signal, session, onProgress: bar.update });
+        bar.done();
+        const outputs = await writeSamples(result, file.path, flags.output);
+        report(flags, file.path, result, outputs);
+      } catch (error) {
+        bar.done();
+        if (error instanceof CancelledError) {
+          lastCode = EXIT_CODES.CANCELLED;
+          failed++;
+          reportError(flags, file.path, error);
+          break;
+        }
+        failed++;
+        lastCode = exitCodeFor(error);
+        reportError(flags, file.path, error);
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  if (failed === 0) return EXIT_CODES.OK;
+  if (lastCode === EXIT_CODES.CANCELLED) return EXIT_CODES.CANCELLED;
+  return files.length === 1 ? lastCode : EXIT_CODES.PARTIAL;
+}
+
+async function writeSamples(result: ColorizeResult, input: string, dir: string): Promise<string[]> {
+  const stem = basename(input, extname(input));
+  const outputs: string[] = [];
+  for (const sample of result.samples) {
+    const name = result.samples.length === 1 ? `${stem}.${EXT[sample.format]}` : `${stem}_${sample.index}.${EXT[sample.format]}`;
+    const target = join(dir, name);
+    const temp = join(dir, `.${name}.${process.pid}.tmp`);
+    try {
+      // Write then rename, so a cancelled or crashed run never leaves a half-written image behind.
+      await writeFile(temp, sample.image);
+      await rename(temp, target);
+    } catch (cause) {
+      throw new OutputError(`Cannot write ${target}: ${(cause as Error).message}`, { cause });
+    }
+    outputs.push(target);
+  }
+  return outputs;
+}
+
+function report(flags: ColorizeFlags, input: string, result: ColorizeResult, outputs: string[]): void {
+  if (flags.json) {
+    const { samples, ...rest } = result;
+    process.stdout.write(
+      JSON.stringify({ input, ok: true, outputs, seeds: samples.map((s) => s.seed), ...rest }) + '\n',
+    );
+    return;
+  }
+  const understood = result.prompt.understood.map((u) => `${u.color}→${u.target || '(scene)'}`).join(', ');
+  process.stdout.write(
+    `${input} → ${outputs.join(', ')}  (seed ${result.seed}, ${result.steps} steps ${result.scheduler}, ` +
+      `${(result.timings.totalMs / 1000).toFixed(2)} s${understood ? `, understood: ${understood}` : ''})\n`,
+  );
+}
+
+function reportError(flags: ColorizeFlags, input: string, error: unknown): void {
+  const body = isColorWizardError(error) ? error.toJSON() : { name: 'Error', code: 'UNKNOWN', message: String(error), details: {} };
+  if (flags.json) process.stdout.write(JSON.stringify({ input, ok: false, error: body }) + '\n');
+  process.stderr.write(`color-wizard: ${input}: ${body.code}: ${body.message}\n`);
+}

@@ -28,7 +28,12 @@ export interface ProgressEvent {
 
 export interface ColorizeRuntimeOptions {
   onProgress?: (event: ProgressEvent) => void;
+  /** Aborting cancels the run before its next model call; the promise rejects with CancelledError. */
   signal?: AbortSignal;
+  /** ONNX Runtime settings: execution provider ('cpu' or 'cuda') and threads. */
+  session?: { provider?: 'cpu' | 'cuda'; intraOpThreads?: number };
+  /** Decoder tile edge in pixels (memory bound for large photos); the pack's default when absent. */
+  tileSize?: number;
 }
 
 export type ColorizeOptions = ColorizeOptionsInput & ColorizeRuntimeOptions;

@@ -1,0 +1,6 @@
+export { ManifestSchema, manifestJsonSchema, COMPONENT_NAMES } from './manifest-schema.js';
+export type { Manifest, ComponentSpec, TensorSpec, ComponentName } from './manifest-schema.js';
+export { loadModelPack, unloadModelPacks, resolvePackDir, listModelPacks } from './load-model-pack.js';
+export type { ModelPack, ModelPackInfo } from './load-model-pack.js';
+export { readManifest } from './read-manifest.js';
+export { DEFAULT_PACK_NAME, MODELS_DIR, PACKAGE_ROOT } from './package-root.js';

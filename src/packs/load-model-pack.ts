@@ -1,0 +1,159 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ModelPackError } from '../errors/index.js';
+import type { SessionSettings } from '../runtime/index.js';
+import { OnnxModel } from '../runtime/index.js';
+import type { ComponentName, Manifest } from './manifest-schema.js';
+import { COMPONENT_NAMES } from './manifest-schema.js';
+import { DEFAULT_PACK_NAME, MODELS_DIR } from './package-root.js';
+import { readManifest } from './read-manifest.js';
+import { verifyPackFiles } from './verify-files.js';
+
+export interface ModelPack {
+  name: string;
+  dir: string;
+  manifest: Manifest;
+  models: Readonly<Record<ComponentName, OnnxModel>>;
+  /** Parsed tokenizer.json (Hugging Face tokenizers format). */
+  tokenizerJson: Record<string, unknown>;
+  /** Parsed scheduler_config.json (diffusers format). */
+  schedulerConfig: Record<string, unknown>;
+}
+
+/** Folder path as given, or a pack name under models/. */
+export function resolvePackDir(pathOrName: string | undefined): string {
+  const ref = pathOrName ?? DEFAULT_PACK_NAME;
+  const asPath = isAbsolute(ref) ? ref : resolve(ref);
+  if (existsSync(asPath) && statSync(asPath).isDirectory()) return asPath;
+  if (/^[a-z0-9][a-z0-9._-]*$/.test(ref)) {
+    const named = join(MODELS_DIR, ref);
+    if (existsSync(join(named, 'manifest.json'))) return named;
+  }
+  throw new ModelPackError(
+    `No model pack "${ref}": give a folder that holds a manifest.json, or a pack name under ${MODELS_DIR} (${listPackNamesSync().join(', ') || 'none installed'}).`,
+    { details: { given: ref } },
+  );
+}
+
+function listPackNamesSync(): string[] {
+  try {
+    return readdirSync(MODELS_DIR).filter((n) => existsSync(join(MODELS_DIR, n, 'manifest.json')));
+  } catch {
+    return [];
+  }
+}
+
+const cache = new Map<string, Promise<ModelPack>>();
+
+/**
+ * Loads a pack once per process (and per provider): manifest validated, every hash checked,
+ * every ONNX session opened and matched against the manifest's tensor names.
+ */
+export function loadModelPack(pathOrName?: string, settings: SessionSettings = {}): Promise<ModelPack> {
+  let dir: string;
+  try {
+    dir = resolvePackDir(pathOrName);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const key = `${dir}\u0000${settings.provider ?? 'cpu'}\u0000${settings.intraOpThreads ?? 0}`;
+  let pending = cache.get(key);
+  if (pending === undefined) {
+    pending = openPack(dir, settings);
+    cache.set(key, pending);
+    // A failed load must not stick: the user may fix the pack and retry in the same process.
+    pending.catch(() => cache.delete(key));
+  }
+  return pending;
+}
+
+/** Releases every cached session (tests, long-running servers switching packs). */
+export async function unloadModelPacks(): Promise<void> {
+  const packs = await Promise.allSettled([...cache.values()]);
+  cache.clear();
+  for (const p of packs) {
+    if (p.status === 'fulfilled') await Promise.all(Object.values(p.value.models).map((m) => m.release()));
+  }
+}
+
+async function openPack(dirGiven: string, settings: SessionSettings): Promise<ModelPack> {
+  const dir = await realpath(dirGiven);
+  const manifest = await readManifest(dir);
+  await verifyPackFiles(dir, manifest);
+  const tokenizerJson = await readJson(dir, manifest.text.tokenizer);
+  const schedulerConfig = await readJson(dir, manifest.scheduler.config);
+  const entries = await Promise.all(
+    COMPONENT_NAMES.map(async (name) => {
+      const spec = manifest.components[name];
+      const model = await OnnxModel.open(`${manifest.name}/${name}`, join(dir, spec.file), spec, settings);
+      return [name, model] as const;
+    }),
+  );
+  return {
+    name: manifest.name,
+    dir,
+    manifest,
+    models: Object.freeze(Object.fromEntries(entries) as Record<ComponentName, OnnxModel>),
+    tokenizerJson,
+    schedulerConfig,
+  };
+}
+
+async function readJson(dir: string, file: string): Promise<Record<string, unknown>> {
+  const path = join(dir, file);
+  try {
+    const value: unknown = JSON.parse(await readFile(path, 'utf8'));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+    return value as Record<string, unknown>;
+  } catch (cause) {
+    throw new ModelPackError(`Model pack file ${file} cannot be read as a JSON object: ${(cause as Error).message}`, {
+      cause,
+      details: { file: path },
+    });
+  }
+}
+
+export interface ModelPackInfo {
+  name: string;
+  path: string;
+  description: string;
+  workingSize: number;
+  conditioning: Manifest['conditioning'];
+  defaults: { scheduler: string; steps: number; guidance: number };
+  randomWeights: boolean;
+  training: Omit<Manifest['training'], 'gitSha'>;
+  metrics?: Manifest['metrics'];
+  isDefault: boolean;
+}
+
+/** Public facts of the packs under models/ (and extra folders), without opening sessions. */
+export async function listModelPacks(extraDirs: readonly string[] = []): Promise<ModelPackInfo[]> {
+  const dirs: string[] = [];
+  try {
+    for (const entry of await readdir(MODELS_DIR, { withFileTypes: true })) {
+      if (entry.isDirectory() && existsSync(join(MODELS_DIR, entry.name, 'manifest.json'))) dirs.push(join(MODELS_DIR, entry.name));
+    }
+  } catch {
+    // No models/ folder: only the extra dirs are listed.
+  }
+  dirs.push(...extraDirs.map((d) => resolve(d)));
+  const infos: ModelPackInfo[] = [];
+  for (const dir of [...new Set(dirs)]) {
+    const m = await readManifest(dir);
+    const { gitSha: _sha, ...training } = m.training;
+    infos.push({
+      name: m.name,
+      path: dir,
+      description: m.description,
+      workingSize: m.workingSize,
+      conditioning: m.conditioning,
+      defaults: { scheduler: m.scheduler.default, steps: m.scheduler.defaultSteps, guidance: m.guidance.defaultScale },
+      randomWeights: m.training.randomWeights,
+      training,
+      metrics: m.metrics,
+      isDefault: dir === join(MODELS_DIR, DEFAULT_PACK_NAME),
+    });
+  }
+  return infos;
+}

@@ -1,0 +1,8 @@
+export { colorize, createColorizeActor, runColorizeActor, errorFromPipeline } from './colorize.js';
+export type { ColorizeActor, ColorizeSnapshot } from './colorize.js';
+export { pipelineMachine } from './pipeline-machine.js';
+export type { PipelineContext, PipelineError, PipelineMachine } from './pipeline-machine.js';
+export { ColorizeOptionsSchema, ColorHintSchema, OUTPUT_FORMATS } from './options-schema.js';
+export type { ColorHint, ColorizeOptionsInput, ColorizeSettings } from './options-schema.js';
+export { validateOptions } from './validate-options.js';
+export type * from './types.js';

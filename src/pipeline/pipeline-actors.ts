@@ -1,0 +1,291 @@
+import { fromPromise } from 'xstate';
+import { mergeLightness, rgbToLightness } from '../color/index.js';
+import { CancelledError, InputImageError, ModelPackError } from '../errors/index.js';
+import { encodeImage, readImage } from '../image/index.js';
+import type { ModelPack } from '../packs/index.js';
+import { loadModelPack } from '../packs/index.js';
+import { buildHintMap, encodeText, parsePrompt } from '../prompts/index.js';
+import type { FloatTensor, HostTensor, OnnxModel } from '../runtime/index.js';
+import { createGenerator, randomSeed, sampleSeed, tileBatch } from '../runtime/index.js';
+import { createScheduler } from '../schedulers/index.js';
+import { decodeAb, encodeGray, quantizeLatent, resizeArea } from '../vqvae/index.js';
+import type { ColorizeSettings } from './options-schema.js';
+import type { PreparedRun } from './pipeline-machine.js';
+import type { RunWorkspace } from './run-workspace.js';
+import type { RawImageInput } from './types.js';
+
+type Run = Omit<PreparedRun, 'latent'>;
+
+function throwIfCancelled(...signals: (AbortSignal | undefined)[]): void {
+  if (signals.some((s) => s?.aborted)) throw new CancelledError('The colorization was cancelled.');
+}
+
+/** Denoising model calls go through here: cancellation takes effect before each one. */
+async function runModel(ws: RunWorkspace, signal: AbortSignal, model: OnnxModel, feeds: Record<string, HostTensor>) {
+  throwIfCancelled(signal, ws.runtime.signal);
+  return model.run(feeds);
+}
+
+function requirePack(ws: RunWorkspace): ModelPack {
+  if (ws.pack === undefined) throw new ModelPackError('No model pack is loaded for this run.');
+  return ws.pack;
+}
+
+async function readInput(ws: RunWorkspace, settings: ColorizeSettings): Promise<NonNullable<RunWorkspace['image']>> {
+  const input = ws.input;
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    const image = await readImage(input, { maxPixels: settings.maxPixels });
+    return {
+      width: image.width,
+      height: image.height,
+      L: rgbToLightness(image.rgb, image.width, image.height),
+      alpha: image.alpha,
+      bitDepth: image.bitDepth,
+      metadata: image.metadata,
+    };
+  }
+  return readRawInput(input, settings.maxPixels);
+}
+
+function readRawInput(input: RawImageInput, maxPixels: number): NonNullable<RunWorkspace['image']> {
+  const { width, height } = input;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new InputImageError(`Raw input needs positive integer width and height, got ${width}×${height}.`);
+  }
+  if (width * height > maxPixels) {
+    throw new InputImageError(`Raw input has ${width * height} pixels, over the limit of ${maxPixels}.`, {
+      details: { width, height, maxPixels },
+    });
+  }
+  if ('L' in input) {
+    if (!(input.L instanceof Float32Array) || input.L.length !== width * height) {
+      throw new InputImageError(`Raw L plane must be a Float32Array of ${width * height} values, got ${input.L?.length}.`);
+    }
+    return { width, height, L: input.L, bitDepth: 8 };
+  }
+  const channels = input.channels ?? 3;
+  if (!(input.rgb instanceof Uint8Array || input.rgb instanceof Uint16Array) || input.rgb.length !== width * height * channels) {
+    throw new InputImageError(`Raw rgb must be a Uint8Array or Uint16Array of ${width * height * channels} values, got ${input.rgb?.length}.`);
+  }
+  return {
+    width,
+    height,
+    L: rgbToLightness(input.rgb, width, height, channels),
+    bitDepth: input.rgb instanceof Uint16Array ? 16 : 8,
+  };
+}
+
+/**
+ * Everything a denoising step needs, rebuilt deterministically from the input and settings, so a run
+ * restored from a persisted snapshot can continue without anything but its context.
+ */
+async function prepareWorkspace(ws: RunWorkspace, signal: AbortSignal, settings: ColorizeSettings): Promise<Run & { readMs: number }> {
+  const pack = requirePack(ws);
+  const m = pack.manifest;
+  const readStart = performance.now();
+  ws.image ??= await readInput(ws, settings);
+  const readMs = performance.now() - readStart;
+  const { width, height, L } = ws.image;
+  const S = m.workingSize;
+  const n = settings.samples;
+  const hintMap = buildHintMap(settings.hints, width, height, S);
+
+  const schedulerName = settings.scheduler ?? m.scheduler.default;
+  const steps = settings.steps ?? m.scheduler.defaultSteps;
+  const scheduler = createScheduler(schedulerName, pack.schedulerConfig);
+  scheduler.setTimesteps(steps);
+  ws.scheduler = scheduler;
+
+  const guidance = settings.guidance ?? m.guidance.defaultScale;
+  // Without a negative prompt and with no prompt, both CFG branches see the same text: skip the extra pass.
+  const guided = guidance !== 1 && (settings.prompt !== '' || settings.negativePrompt !== '');
+  const texts = guided ? [settings.negativePrompt, settings.prompt] : [settings.prompt];
+  throwIfCancelled(signal, ws.runtime.signal);
+  const text = await encodeText(pack, texts);
+  const per = text.hidden.dims.slice(1);
+  const hiddenRows = texts.map((_, i) => ({ data: text.hidden.data.subarray(i * per[0] * per[1], (i + 1) * per[0] * per[1]), dims: [1, ...per] }));
+  const hidden = guided
+    ? { data: concat([tileBatch(hiddenRows[0], n), tileBatch(hiddenRows[1], n)]), dims: [2 * n, ...per] }
+    : tileBatch(hiddenRows[0], n);
+  const batch = guided ? 2 * n : n;
+
+  const workingL = resizeArea(L, height, width, S, S);
+  throwIfCancelled(signal, ws.runtime.signal);
+  const grayLatent = await encodeGray(pack, workingL);
+  ws.conditioning = {
+    hidden,
+    grayLatent: tileBatch(grayLatent, batch),
+    hint: tileBatch({ data: hintMap, dims: [1, 3, S, S] }, batch),
+    guided,
+  };
+
+  const seed = settings.seed ?? randomSeed();
+  const seeds = Array.from({ length: n }, (_, k) => sampleSeed(seed, k));
+  ws.generators = seeds.map((s) => createGenerator(s));
+  return {
+    width,
+    height,
+    seed,
+    seeds,
+    steps,
+    scheduler: schedulerName,
+    guidance,
+    model: m.name,
+    timesteps: Array.from(scheduler.timesteps, Number),
+    understood: parsePrompt(settings.prompt),
+    readMs,
+  };
+}
+
+function concat(tensors: FloatTensor[]): Float32Array {
+  const out = new Float32Array(tensors.reduce((s, t) => s + t.data.length, 0));
+  let o = 0;
+  for (const t of tensors) {
+    out.set(t.data, o);
+    o += t.data.length;
+  }
+  return out;
+}
+
+function latentDims(pack: ModelPack, n: number): number[] {
+  const { channels, downsample } = pack.manifest.latent;
+  const h = pack.manifest.workingSize / downsample;
+  return [n, channels, h, h];
+}
+
+export function createPipelineActors(ws: RunWorkspace, validate: (options: Record<string, unknown>) => ColorizeSettings) {
+  return {
+    validate: fromPromise<ColorizeSettings, { options: Record<string, unknown> }>(async ({ input }) => validate(input.options)),
+
+    loadPack: fromPromise<{ ms: number }, { settings: ColorizeSettings }>(async ({ input, signal }) => {
+      const started = performance.now();
+      throwIfCancelled(signal, ws.runtime.signal);
+      ws.pack = await loadModelPack(input.settings.model, ws.runtime.session);
+      return { ms: performance.now() - started };
+    }),
+
+    prepare: fromPromise<PreparedRun & { readMs: number; prepareMs: number }, { settings: ColorizeSettings }>(async ({ input, signal }) => {
+      const started = performance.now();
+      const run = await prepareWorkspace(ws, signal, input.settings);
+      const pack = requirePack(ws);
+      const dims = latentDims(pack, input.settings.samples);
+      const per = dims[1] * dims[2] * dims[3];
+      const latent = new Float32Array(dims[0] * per);
+      const sigma = ws.scheduler!.initNoiseSigma;
+      ws.generators!.forEach((g, k) => g.fillNormal(latent, k * per, per));
+      for (let i = 0; i < latent.length; i++) latent[i] *= sigma;
+      return { ...run, latent: Array.from(latent), prepareMs: performance.now() - started - run.readMs };
+    }),
+
+    denoiseStep: fromPromise<{ latent: number[]; ms: number }, { step: number; latent: number[]; run: Run; settings: ColorizeSettings }>(
+      async ({ input, signal }) => {
+        const started = performance.now();
+        if (ws.conditioning === undefined) await prepareWorkspace(ws, signal, input.settings);
+        const pack = requirePack(ws);
+        const scheduler = ws.scheduler!;
+        const cond = ws.conditioning!;
+        const n = input.settings.samples;
+        const dims = latentDims(pack, n);
+        const t = input.run.timesteps[input.step];
+        const sample = Float32Array.from(input.latent);
+        const scaled = scheduler.scaleModelInput(sample, t);
+        const batch = cond.guided ? 2 * n : n;
+        const x = cond.guided ? concat([{ data: scaled, dims }, { data: scaled, dims }]) : scaled;
+        const xDims = [batch, ...dims.slice(1)];
+        const timestep = { data: new Float32Array(batch).fill(t), dims: [batch] };
+        const residuals = await runModel(ws, signal, pack.models.guider, {
+          sample: { data: x, dims: xDims },
+          timestep,
+          encoder_hidden_states: cond.hidden,
+          gray_latent: cond.grayLatent,
+          hint: cond.hint,
+        });
+        const out = await runModel(ws, signal, pack.models.prior, {
+          sample: { data: x, dims: xDims },
+          timestep,
+          encoder_hidden_states: cond.hidden,
+          ...residuals,
+        });
+        let modelOutput = out.model_output.data;
+        if (cond.guided) {
+          // Classifier-free guidance: uncond + g·(cond − uncond), batch laid out [uncond × N, cond × N].
+          const half = sample.length;
+          const g = input.run.guidance;
+          const guidedOut = new Float32Array(half);
+          for (let i = 0; i < half; i++) {
+            const u = modelOutput[i];
+            guidedOut[i] = u + g * (modelOutput[half + i] - u);
+          }
+          modelOutput = guidedOut;
+        }
+        throwIfCancelled(signal, ws.runtime.signal);
+        const { prevSample } = scheduler.step({ modelOutput, timestep: t, sample, generator: ws.generators });
+        return { latent: Array.from(prevSample), ms: performance.now() - started };
+      },
+    ),
+
+    decode: fromPromise<{ ms: number }, { latent: number[]; run: Run; settings: ColorizeSettings }>(async ({ input, signal }) => {
+      const started = performance.now();
+      const pack = requirePack(ws);
+      if (ws.image === undefined) await prepareWorkspace(ws, signal, input.settings);
+      const image = ws.image!;
+      const n = input.settings.samples;
+      const dims = latentDims(pack, n);
+      throwIfCancelled(signal, ws.runtime.signal);
+      const quantized = await quantizeLatent(pack, { data: Float32Array.from(input.latent), dims });
+      const per = dims[1] * dims[2] * dims[3];
+      ws.ab = [];
+      for (let k = 0; k < n; k++) {
+        ws.ab.push(
+          await decodeAb(pack, quantized.data.subarray(k * per, (k + 1) * per), image.L, image.width, image.height, {
+            signal: anySignal(signal, ws.runtime.signal),
+            tileSize: ws.runtime.tileSize,
+          }),
+        );
+      }
+      return { ms: performance.now() - started };
+    }),
+
+    fuse: fromPromise<{ ms: number }, { settings: ColorizeSettings }>(async ({ input }) => {
+      const started = performance.now();
+      const image = ws.image!;
+      const bitDepth = outputBitDepth(input.settings, image.bitDepth);
+      ws.rgb = ws.ab!.map(({ a, b }) => mergeLightness(image.L, a, b, image.width, image.height, { bitDepth }));
+      return { ms: performance.now() - started };
+    }),
+
+    encode: fromPromise<{ ms: number; outputs: { index: number; seed: number; format: ColorizeSettings['format']; width: number; height: number }[] }, { settings: ColorizeSettings; run: Run }>(
+      async ({ input, signal }) => {
+        const started = performance.now();
+        const image = ws.image!;
+        const s = input.settings;
+        ws.samples = [];
+        for (const [k, rgb] of ws.rgb!.entries()) {
+          throwIfCancelled(signal, ws.runtime.signal);
+          const buffer = await encodeImage(
+            { width: image.width, height: image.height, rgb, alpha: image.alpha },
+            {
+              format: s.format,
+              quality: s.quality,
+              bitDepth: outputBitDepth(s, image.bitDepth),
+              keepMetadata: s.keepMetadata,
+              metadata: image.metadata,
+            },
+          );
+          ws.samples.push({ index: k + 1, seed: input.run.seeds[k], image: buffer, format: s.format, width: image.width, height: image.height });
+        }
+        return { ms: performance.now() - started, outputs: ws.samples.map(({ image: _buffer, ...meta }) => meta) };
+      },
+    ),
+  };
+}
+
+/** 16-bit only where asked, or where a 16-bit input goes to PNG (the only 16-bit output format). */
+function outputBitDepth(settings: ColorizeSettings, inputDepth: 8 | 16): 8 | 16 {
+  if (settings.format !== 'png') return 8;
+  return settings.bitDepth ?? inputDepth;
+}
+
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
+}

@@ -1,0 +1,33 @@
+import type { DecodedImage } from '../image/index.js';
+import type { ModelPack } from '../packs/index.js';
+import type { FloatTensor, RandomGenerator } from '../runtime/index.js';
+import type { Scheduler } from '../schedulers/index.js';
+import type { ColorizedSample, ColorizeInput, ColorizeRuntimeOptions } from './types.js';
+
+/** The heavy, non-serializable state of one run; the machine's context only points at its progress. */
+export interface RunWorkspace {
+  input: ColorizeInput;
+  runtime: ColorizeRuntimeOptions;
+  pack?: ModelPack;
+  image?: {
+    width: number;
+    height: number;
+    /** Original lightness at full resolution (CIE L, 0..100): the output's L is exactly this. */
+    L: Float32Array;
+    alpha?: Uint8Array | Uint16Array;
+    bitDepth: 8 | 16;
+    metadata?: DecodedImage['metadata'];
+  };
+  conditioning?: {
+    /** Batch for one model call: [uncond × N, cond × N] with guidance, else [cond × N]. */
+    hidden: FloatTensor;
+    grayLatent: FloatTensor;
+    hint: FloatTensor;
+    guided: boolean;
+  };
+  scheduler?: Scheduler;
+  generators?: RandomGenerator[];
+  ab?: { a: Float32Array; b: Float32Array }[];
+  rgb?: (Uint8Array | Uint16Array)[];
+  samples?: ColorizedSample[];
+}

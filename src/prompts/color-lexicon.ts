@@ -1,0 +1,51 @@
+/**
+ * Color words a prompt may use, as sRGB hex of a typical instance. Scene words that imply a palette
+ * ("autumn", "sunset") are included because users write them as colors ("autumn trees").
+ */
+export const COLOR_LEXICON: Readonly<Record<string, string>> = Object.freeze({
+  red: '#c8281e',
+  crimson: '#a01428',
+  scarlet: '#d2281e',
+  maroon: '#782028',
+  orange: '#e67828',
+  amber: '#dc9a1e',
+  yellow: '#e6c832',
+  golden: '#d2a032',
+  gold: '#d2a032',
+  green: '#3c8c3c',
+  olive: '#6e7832',
+  lime: '#8cc83c',
+  teal: '#288c8c',
+  turquoise: '#32b4aa',
+  cyan: '#32b4c8',
+  blue: '#2858b4',
+  navy: '#1e2864',
+  azure: '#4690d2',
+  purple: '#783c96',
+  violet: '#8c50b4',
+  lavender: '#a08cc8',
+  magenta: '#b4328c',
+  pink: '#e68caa',
+  brown: '#785032',
+  tan: '#b48c64',
+  beige: '#d2c3a0',
+  khaki: '#aaa06e',
+  white: '#f0f0ec',
+  gray: '#8c8c8c',
+  grey: '#8c8c8c',
+  silver: '#b4b4b9',
+  black: '#1e1e1e',
+  autumn: '#c8641e',
+  autumnal: '#c8641e',
+  sunset: '#e6823c',
+  tanned: '#b4825a',
+  blond: '#d2b478',
+  blonde: '#d2b478',
+  rusty: '#a0502a',
+  rust: '#a0502a',
+  emerald: '#288c5a',
+  sky: '#78a0d2',
+});
+
+/** Words that shift a color's lightness only; kept so the parser can report "dark red" as one phrase. */
+export const COLOR_MODIFIERS: ReadonlySet<string> = new Set(['light', 'dark', 'pale', 'bright', 'deep', 'vivid', 'muted', 'pastel']);

@@ -1,0 +1,8 @@
+export { OnnxModel, modelClock } from './onnx-model.js';
+export type { TensorContract, SessionSettings } from './onnx-model.js';
+export { EXECUTION_PROVIDERS, parseExecutionProvider, assertProviderAvailable } from './providers.js';
+export type { ExecutionProvider } from './providers.js';
+export { elementCount, sliceBatch, concatBatch, tileBatch } from './tensor.js';
+export type { FloatTensor, IdsTensor, HostTensor } from './tensor.js';
+export { createGenerator, sampleSeed, randomSeed } from './random.js';
+export type { RandomGenerator } from './random.js';

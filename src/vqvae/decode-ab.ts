@@ -1,0 +1,92 @@
+import type { ModelPack } from '../packs/index.js';
+import { resizeBilinear } from './bilinear.js';
+import { normalizeLightness } from './encode-gray.js';
+
+export interface DecodeOptions {
+  /** Core tile edge in pixels (multiple of the pack's multipleOf); the pack's default when absent. */
+  tileSize?: number;
+  /** Context added around each tile and cropped away after decoding. */
+  tileOverlap?: number;
+  /** Checked between tiles so cancellation is prompt on large images. */
+  signal?: AbortSignal;
+  onTile?: (done: number, total: number) => void;
+}
+
+/**
+ * Lightness-aware decoding of one quantized latent [C, h, w] against the full-resolution L:
+ * the latent is upsampled to (H/4, W/4) as in training, then the decoder runs tile by tile over
+ * L (edge-padded to a multiple of 4). Each tile carries `overlap` pixels of context that are cropped,
+ * so memory stays bounded by the tile size whatever the photo's size.
+ */
+export async function decodeAb(
+  pack: ModelPack,
+  latent: Float32Array,
+  L: Float32Array,
+  width: number,
+  height: number,
+  options: DecodeOptions = {},
+): Promise<{ a: Float32Array; b: Float32Array }> {
+  const { channels, downsample } = pack.manifest.latent;
+  const h = pack.manifest.workingSize / downsample;
+  const m = Math.max(pack.manifest.decoder.multipleOf, 4);
+  const f = 4; // decoder's L : latent ratio (docs/model-pack.md)
+  const roundUp = (v: number) => Math.ceil(v / m) * m;
+  const tile = roundUp(options.tileSize ?? pack.manifest.decoder.tileSize);
+  const overlap = roundUp(options.tileOverlap ?? pack.manifest.decoder.tileOverlap);
+  const W = roundUp(width);
+  const H = roundUp(height);
+  const grid = resizeBilinear(latent, channels, h, h, H / f, W / f);
+
+  const a = new Float32Array(width * height);
+  const b = new Float32Array(width * height);
+  const tilesX = Math.ceil(W / tile);
+  const tilesY = Math.ceil(H / tile);
+  let done = 0;
+  for (let ty = 0; ty < tilesY; ty++) {
+    for (let tx = 0; tx < tilesX; tx++) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      // Core region and its context window, all multiples of m so latent and L stay aligned.
+      const cy0 = ty * tile;
+      const cx0 = tx * tile;
+      const cy1 = Math.min(H, cy0 + tile);
+      const cx1 = Math.min(W, cx0 + tile);
+      const wy0 = Math.max(0, cy0 - overlap);
+      const wx0 = Math.max(0, cx0 - overlap);
+      const wy1 = Math.min(H, cy1 + overlap);
+      const wx1 = Math.min(W, cx1 + overlap);
+      const th = wy1 - wy0;
+      const tw = wx1 - wx0;
+      const lTile = new Float32Array(th * tw);
+      for (let y = 0; y < th; y++) {
+        const sy = Math.min(height - 1, wy0 + y); // edge padding below/right of the image
+        const row = sy * width;
+        for (let x = 0; x < tw; x++) lTile[y * tw + x] = L[row + Math.min(width - 1, wx0 + x)];
+      }
+      normalizeLightness(lTile, lTile);
+      const gh = th / f;
+      const gw = tw / f;
+      const zTile = new Float32Array(channels * gh * gw);
+      for (let c = 0; c < channels; c++) {
+        for (let y = 0; y < gh; y++) {
+          const src = c * (H / f) * (W / f) + (wy0 / f + y) * (W / f) + wx0 / f;
+          zTile.set(grid.subarray(src, src + gw), c * gh * gw + y * gw);
+        }
+      }
+      const out = await pack.models.decoder.run({
+        latent: { data: zTile, dims: [1, channels, gh, gw] },
+        lightness: { data: lTile, dims: [1, 1, th, tw] },
+      });
+      const ab = out.ab.data;
+      const plane = th * tw;
+      for (let y = cy0; y < Math.min(cy1, height); y++) {
+        for (let x = cx0; x < Math.min(cx1, width); x++) {
+          const i = (y - wy0) * tw + (x - wx0);
+          a[y * width + x] = ab[i];
+          b[y * width + x] = ab[plane + i];
+        }
+      }
+      options.onTile?.(++done, tilesX * tilesY);
+    }
+  }
+  return { a, b };
+}

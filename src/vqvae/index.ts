@@ -1,0 +1,5 @@
+export { encodeGray, normalizeLightness } from './encode-gray.js';
+export { quantizeLatent } from './quantize.js';
+export { decodeAb } from './decode-ab.js';
+export type { DecodeOptions } from './decode-ab.js';
+export { resizeBilinear, resizeArea } from './bilinear.js';
