@@ -1,0 +1,421 @@
+"""Train a Color Wizard pack, one stage at a time, time-boxed and resumable.
+
+  /usr/bin/python3 training/train.py --config interim --stage vqvae  --seconds 1200 --run training/runs/interim
+  /usr/bin/python3 training/train.py --config interim --stage prior  --seconds 900  --run training/runs/interim
+  /usr/bin/python3 training/train.py --config interim --stage guider --seconds 1200 --run training/runs/interim
+
+Stages: vqvae (color encoder + codebook + lightness-aware decoder) -> prior (text encoder + latent UNet,
+v-prediction, cosine schedule) -> guider (guider + gray encoder against the frozen prior).
+`<run>/ckpt.pt` is self-describing: config, stage, steps, live and EMA weights, optimizer, RNG states,
+tokenizer vocabulary, git SHA and the data manifest's sha256. Running a stage again resumes it; running
+the next stage starts from the EMA weights of the earlier ones. Losses go to `<run>/log.jsonl`, sample
+sheets (gray | samples | VQ reconstruction | ground truth) to `<run>/samples/`.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import json
+import math
+import os
+import random
+import sys
+import time
+from typing import Dict, List
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from config import Config, get_config  # noqa: E402
+from data import PhotoSet, manifest_sha256, random_hints, resize, to_model_lab  # noqa: E402
+from diffusion import Schedule  # noqa: E402
+from export import git_sha  # noqa: E402
+from model import ColorWizard, count_params  # noqa: E402
+from tokenizer import WordTokenizer  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+STAGES = ("vqvae", "prior", "guider")
+
+
+def trainable(model: ColorWizard, stage: str) -> List[torch.nn.Module]:
+    return {"vqvae": [model.vqvae.encoder, model.vqvae.decoder],
+            "prior": [model.text, model.prior],
+            "guider": [model.guider, model.gray]}[stage]
+
+
+def set_stage(model: ColorWizard, stage: str) -> List[torch.nn.Parameter]:
+    for p in model.parameters():
+        p.requires_grad_(False)
+    params = []
+    for m in trainable(model, stage):
+        for p in m.parameters():
+            p.requires_grad_(True)
+            params.append(p)
+    return params
+
+
+class EMA:
+    """Exponential moving average of every floating tensor of the model (buffers are copied)."""
+
+    def __init__(self, model: torch.nn.Module, decay: float):
+        self.decay = decay
+        self.shadow = {k: v.detach().clone().float() for k, v in model.state_dict().items()}
+
+    @torch.no_grad()
+    def update(self, model: torch.nn.Module, names: set) -> None:
+        for k, v in model.state_dict().items():
+            if k in names:
+                self.shadow[k].lerp_(v.detach().float(), 1 - self.decay)
+            else:
+                self.shadow[k].copy_(v.detach())
+
+    def state_dict(self):
+        return self.shadow
+
+    def load_state_dict(self, sd):
+        self.shadow = {k: v.clone().float() for k, v in sd.items()}
+
+    def copy_to(self, model: torch.nn.Module) -> None:
+        model.load_state_dict({k: v for k, v in self.shadow.items()})
+
+
+def rng_state() -> dict:
+    st = {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "python": random.getstate()}
+    if torch.cuda.is_available():
+        st["cuda"] = torch.cuda.get_rng_state_all()
+    return st
+
+
+def set_rng_state(st: dict) -> None:
+    torch.set_rng_state(st["torch"])
+    np.random.set_state(st["numpy"])
+    random.setstate(st["python"])
+    if "cuda" in st and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(st["cuda"])
+
+
+class Trainer:
+    def __init__(self, args):
+        self.args = args
+        self.run = args.run
+        os.makedirs(os.path.join(self.run, "samples"), exist_ok=True)
+        self.device = torch.device("cuda" if torch.cuda.is_available() and not args.cpu else "cpu")
+        if self.device.type == "cpu":
+            torch.set_num_threads(args.threads)
+        else:
+            torch.backends.cuda.matmul.allow_tf32 = True
+            torch.backends.cudnn.allow_tf32 = True
+            torch.backends.cudnn.benchmark = True
+        self.ckpt_path = os.path.join(self.run, "ckpt.pt")
+        self.ckpt = torch.load(self.ckpt_path, map_location="cpu") if os.path.exists(self.ckpt_path) else None
+        shards = args.shards
+        if self.ckpt is not None:
+            cfg = Config.from_dict(self.ckpt["config"])
+            self.tok = WordTokenizer(self.ckpt["tokenizer"], cfg.text.max_length)
+        else:
+            cfg = get_config(args.config)
+            self.tok = WordTokenizer.load(os.path.join(shards, "tokenizer.json"), cfg.text.max_length)
+            cfg = cfg.replace(text=type(cfg.text)(**{**cfg.text.__dict__, "vocab_size": self.tok.size}))
+        if args.batch:
+            cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, "batch": args.batch}))
+        self.cfg = cfg
+        self.data_sha = manifest_sha256(shards)
+        torch.manual_seed(args.seed)
+        np.random.seed(args.seed)
+        random.seed(args.seed)
+        self.model = ColorWizard(cfg)
+        self.history = []
+        self.steps: Dict[str, int] = {s: 0 for s in STAGES}
+        self.seconds: Dict[str, float] = {s: 0.0 for s in STAGES}
+        cache = max(cfg.train.vq_image_sizes)
+        cache = max(cache, cfg.working_size)
+        self.train_set = PhotoSet(shards, "train", cache, limit=args.limit, log=self.log)
+        self.val_set = PhotoSet(shards, "val", cache, limit=max(16, args.limit // 10) if args.limit else 0,
+                                log=self.log)
+        self.schedule = Schedule(cfg.num_train_timesteps)
+
+    # ---- logging -----------------------------------------------------------------------------------
+    def log(self, msg):
+        line = f"[{time.strftime('%H:%M:%S')}] {msg}"
+        print(line, flush=True)
+
+    def log_json(self, rec: dict):
+        with open(os.path.join(self.run, "log.jsonl"), "a") as f:
+            f.write(json.dumps(rec) + "\n")
+
+    # ---- checkpoints -----------------------------------------------------------------------------
+    def save(self, stage, opt, ema):
+        ck = {
+            "format": "color-wizard-checkpoint/1",
+            "config": self.cfg.to_dict(),
+            "stage": stage,
+            "steps": self.steps,
+            "seconds": self.seconds,
+            "history": self.history,
+            "model": self.model.state_dict(),
+            "ema": ema.state_dict(),
+            "optimizer": opt.state_dict(),
+            "rng": rng_state(),
+            "tokenizer": self.tok.vocab,
+            "git_sha": git_sha(),
+            "data_manifest_sha256": self.data_sha,
+            "data_sources": self.data_sources(),
+            "torch": torch.__version__,
+            "saved": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+        tmp = self.ckpt_path + ".tmp"
+        torch.save(ck, tmp)
+        os.replace(tmp, self.ckpt_path)
+
+    def data_sources(self):
+        with open(os.path.join(self.args.shards, "manifest.json")) as f:
+            m = json.load(f)
+        return [{"source": s["source"], "photos": s["train"], "terms": s["terms"]} for s in m["sources"]]
+
+    # ---- one stage ---------------------------------------------------------------------------------
+    def train_stage(self, stage: str, seconds: float, max_steps: int = 0):
+        cfg, tc, dev = self.cfg, self.cfg.train, self.device
+        model = self.model
+        resume_same = self.ckpt is not None and self.ckpt["stage"] == stage
+        ema = EMA(model, tc.ema)
+        if self.ckpt is not None:
+            self.steps.update(self.ckpt["steps"])
+            self.seconds.update(self.ckpt["seconds"])
+            self.history = self.ckpt.get("history", [])
+            if resume_same:
+                model.load_state_dict(self.ckpt["model"])
+                ema.load_state_dict(self.ckpt["ema"])
+            else:  # a new stage starts from the averaged weights of the earlier ones
+                model.load_state_dict(self.ckpt["ema"])
+                ema = EMA(model, tc.ema)
+        if stage == "guider" and not resume_same:
+            model.guider.init_from_prior(model.prior)
+            ema = EMA(model, tc.ema)
+        model.to(dev)
+        params = set_stage(model, stage)
+        names = {n for n, p in model.named_parameters() if p.requires_grad}
+        opt = torch.optim.AdamW(params, lr=tc.lr, weight_decay=tc.weight_decay, betas=(0.9, 0.99))
+        if resume_same:
+            opt.load_state_dict(self.ckpt["optimizer"])
+            set_rng_state(self.ckpt["rng"])
+        if stage == "prior" and not resume_same:
+            self.calibrate_latent_scale()
+            ema.shadow["latent_scale"] = model.latent_scale.detach().clone().float().cpu()
+        ema.shadow = {k: v.to(dev) for k, v in ema.shadow.items()}
+        n_train = sum(p.numel() for p in params)
+        self.log(f"stage {stage}: {n_train:,} trainable parameters, device {dev}, batch {tc.batch}, "
+                 f"resume={resume_same}, step {self.steps[stage]}")
+
+        step_fn = {"vqvae": self.step_vqvae, "prior": self.step_prior, "guider": self.step_guider}[stage]
+        use_bf16 = dev.type == "cuda" and torch.cuda.is_bf16_supported() and not self.args.no_bf16
+        if self.args.compile and hasattr(torch, "compile") and dev.type == "cuda":
+            for m in trainable(model, stage):
+                m.forward = torch.compile(m.forward)
+        rng = np.random.RandomState(self.args.seed + self.steps[stage])
+        gen = torch.Generator().manual_seed(self.args.seed + self.steps[stage])
+        t_start = time.time()
+        t_last_ckpt = t_last_sample = t_last_log = t_start
+        images, losses = 0, []
+        warmup = 100
+        base_lr = tc.lr
+        sec0, step0 = self.seconds[stage], self.steps[stage]
+        while time.time() - t_start < seconds and not (max_steps and self.steps[stage] - step0 >= max_steps):
+            step = self.steps[stage]
+            lr = base_lr * min(1.0, (step + 1) / warmup)
+            for g in opt.param_groups:
+                g["lr"] = lr
+            amp = torch.autocast(device_type="cuda", dtype=torch.bfloat16) if use_bf16 else contextlib.nullcontext()
+            with amp:
+                loss, info = step_fn(rng, gen)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            gn = torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            ema.update(model, names)
+            self.steps[stage] += 1
+            images += tc.batch
+            losses.append(float(loss))
+            now = time.time()
+            if now - t_last_log > self.args.log_every or self.steps[stage] == 1:
+                el = now - t_start
+                rec = {"stage": stage, "step": self.steps[stage], "loss": float(np.mean(losses)), "lr": lr,
+                       "grad_norm": float(gn), "images_per_s": images / max(el, 1e-9),
+                       "elapsed_s": round(el + sec0, 1), **info}
+                if stage == "vqvae":
+                    rec.update(model.vqvae.quantizer.stats())
+                self.log_json(rec)
+                self.log(" ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in rec.items()))
+                losses = []
+                t_last_log = now
+            if now - t_last_sample > tc.sample_every_s:
+                self.sample_sheet(stage, ema)
+                t_last_sample = now
+            if now - t_last_ckpt > tc.ckpt_every_s:
+                self.seconds[stage] = sec0 + now - t_start
+                self.save(stage, opt, ema)
+                t_last_ckpt = now
+        elapsed = time.time() - t_start
+        self.seconds[stage] = sec0 + elapsed
+        self.history.append({"stage": stage, "steps": self.steps[stage], "seconds": round(elapsed, 1),
+                             "images_per_s": round(images / max(elapsed, 1e-9), 2), "device": str(dev),
+                             "git_sha": git_sha()})
+        self.save(stage, opt, ema)
+        self.sample_sheet(stage, ema)
+        self.log(f"stage {stage} done: {self.steps[stage]} steps, {elapsed:.0f}s, "
+                 f"{images / max(elapsed, 1e-9):.1f} images/s")
+        return images / max(elapsed, 1e-9)
+
+    # ---- batches -----------------------------------------------------------------------------------
+    def _batch(self, rng, hw, augment=True):
+        idx = rng.randint(0, len(self.train_set), self.cfg.train.batch)
+        rgb = self.train_set.batch(idx, hw, rng, augment=augment, device=self.device)
+        return idx, to_model_lab(rgb)
+
+    def step_vqvae(self, rng, gen):
+        """Latent from the photo at working size S; decoder at a larger, possibly non-square size."""
+        cfg = self.cfg
+        S = cfg.working_size
+        side = int(rng.choice(cfg.train.vq_image_sizes))
+        aspect = rng.uniform(0.75, 1.34)
+        H = max(16, int(round(side / math.sqrt(aspect) / 4)) * 4)
+        W = max(16, int(round(side * math.sqrt(aspect) / 4)) * 4)
+        _, lab = self._batch(rng, (H, W))
+        lab_s = resize(lab, (S, S))
+        vq = self.model.vqvae
+        z = vq.encoder(lab_s)
+        q, commit, _ = vq.quantizer(z)
+        pred = vq.decode(q, lab[:, :1])
+        target = lab[:, 1:]
+        l1 = F.l1_loss(pred.float(), target)
+        mse = F.mse_loss(pred.float(), target)
+        return l1 + mse + commit, {"l1_ab": float(l1) * 110, "commit": float(commit), "H": H, "W": W}
+
+    def _text(self, idx, rng):
+        r = random.Random(int(rng.randint(0, 2 ** 31)))
+        prompts = ["" if r.random() < self.cfg.train.text_drop else self.train_set.sample_caption(int(i), r)
+                   for i in idx]
+        ids, mask = self.tok.encode_batch(prompts)
+        return ids.to(self.device), mask.to(self.device)
+
+    def _noised(self, z0, gen):
+        b = z0.shape[0]
+        t = torch.randint(0, self.schedule.n, (b,), generator=gen).to(self.device)
+        noise = torch.randn(z0.shape, generator=gen).to(self.device)
+        return self.schedule.add_noise(z0, noise, t), t, self.schedule.v_target(z0, noise, t)
+
+    def step_prior(self, rng, gen):
+        S = self.cfg.working_size
+        idx, lab = self._batch(rng, (S, S))
+        with torch.no_grad():
+            z0 = self.model.vqvae.encode(lab) * self.model.latent_scale
+        xt, t, v = self._noised(z0, gen)
+        ctx = self.model.text(*self._text(idx, rng))
+        pred = self.model.prior(xt, t.float(), ctx)
+        loss = F.mse_loss(pred.float(), v)
+        return loss, {}
+
+    def step_guider(self, rng, gen):
+        cfg = self.cfg
+        S = cfg.working_size
+        idx, lab = self._batch(rng, (S, S))
+        with torch.no_grad():
+            z0 = self.model.vqvae.encode(lab) * self.model.latent_scale
+            ctx = self.model.text(*self._text(idx, rng))
+        hint = random_hints(lab[:, 1:], cfg.train.hint_prob, cfg.train.max_hints, gen)
+        xt, t, v = self._noised(z0, gen)
+        gray = self.model.gray(lab[:, :1])
+        pred = self.model.predict(xt, t.float(), ctx, gray, hint)
+        loss = F.mse_loss(pred.float(), v)
+        return loss, {}
+
+    @torch.no_grad()
+    def calibrate_latent_scale(self):
+        rng = np.random.RandomState(1234)
+        S = self.cfg.working_size
+        zs = []
+        self.model.eval()
+        for _ in range(8):
+            _, lab = self._batch(rng, (S, S))
+            zs.append(self.model.vqvae.encode(lab.to(self.device)))
+        std = float(torch.cat(zs).float().std())
+        self.model.latent_scale.fill_(1.0 / max(std, 1e-6))
+        self.model.train()
+        self.log(f"latent std {std:.4f} -> latent_scale {float(self.model.latent_scale):.4f}")
+
+    # ---- sample sheets -------------------------------------------------------------------------------
+    @torch.no_grad()
+    def sample_sheet(self, stage, ema):
+        from PIL import Image
+        from colors import torch_lab_to_srgb
+        from pipeline import colorize
+        ev = copy.deepcopy(self.model)
+        ev.load_state_dict({k: v for k, v in ema.state_dict().items()})
+        ev.eval()
+        n = min(8, len(self.val_set))
+        R = 96
+        rng = np.random.RandomState(0)
+        rgb = self.val_set.batch(np.arange(n), (R, R), rng, augment=False, device=self.device)
+        lab = to_model_lab(rgb)
+        L = (lab[:, :1] + 1) * 50
+        S = self.cfg.working_size
+        cols = [torch.cat([L, torch.zeros_like(lab[:, 1:])], 1)]
+        if stage != "vqvae":
+            for seed in (0, 1):
+                cols.append(colorize(ev, self.tok, L, [""] * n, steps=20, guidance=self.cfg.guidance_scale,
+                                     seed=seed) if stage == "guider" else self._text_only(ev, L, seed))
+        q = ev.vqvae.encode(resize(lab, (S, S)))
+        ab = ev.vqvae.decode(q, lab[:, :1]) * 110
+        cols.append(torch.cat([L, ab], 1))
+        cols.append(torch.cat([L, lab[:, 1:] * 110], 1))
+        grid = torch.cat([torch.cat(list(c), 1) for c in cols], 2)  # rows = images, cols = variants
+        img = (torch_lab_to_srgb(grid[None].cpu().float())[0].permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+        path = os.path.join(self.run, "samples", f"{stage}-{self.steps[stage]:06d}.png")
+        Image.fromarray(img).save(path)
+        del ev
+
+    def _text_only(self, ev, L, seed):
+        """Prior alone from a fixed prompt set (shows that it generates color latents from text)."""
+        from pipeline import sample_latents, decode_ab
+        prompts = ["a red car", "a blue sky", "green trees", "a yellow flower", "a photo of a cat",
+                   "a pink dress", "a brown dog", "a photo of a mountain"][: L.shape[0]]
+        l_small = resize(L / 50 - 1, (self.cfg.working_size,) * 2)
+        q = sample_latents(ev, self.tok, l_small, prompts, steps=20, guidance=self.cfg.guidance_scale, seed=seed,
+                           use_guider=False)
+        return torch.cat([L, decode_ab(ev, q, L / 50 - 1)], 1)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", default="tiny", help="tiny | interim | base (ignored when resuming a run)")
+    ap.add_argument("--stage", choices=STAGES + ("all",), default="all")
+    ap.add_argument("--seconds", type=float, help="time budget for the stage (all: split per config)")
+    ap.add_argument("--steps", type=int, default=0, help="stop after this many steps instead (smoke tests)")
+    ap.add_argument("--run", default=os.path.join(HERE, "runs", "default"))
+    ap.add_argument("--shards", default=os.path.join(HERE, "shards"))
+    ap.add_argument("--resume", action="store_true", help="(default behaviour) continue from <run>/ckpt.pt")
+    ap.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint in --run")
+    ap.add_argument("--limit", type=int, default=0, help="use only the first N training photos")
+    ap.add_argument("--batch", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--log-every", type=float, default=20.0)
+    ap.add_argument("--cpu", action="store_true")
+    ap.add_argument("--compile", action="store_true", help="torch.compile the trained modules (CUDA, torch>=2)")
+    ap.add_argument("--no-bf16", action="store_true")
+    args = ap.parse_args(argv)
+    if args.fresh and os.path.exists(os.path.join(args.run, "ckpt.pt")):
+        os.remove(os.path.join(args.run, "ckpt.pt"))
+    stages = STAGES if args.stage == "all" else (args.stage,)
+    for stage in stages:
+        tr = Trainer(args)
+        secs = args.seconds if args.seconds is not None else tr.cfg.train.stage_seconds[stage]
+        if args.stage == "all" and args.seconds is not None:
+            secs = args.seconds / len(STAGES)
+        tr.train_stage(stage, secs if not args.steps else 1e9, max_steps=args.steps)
+
+
+if __name__ == "__main__":
+    main()
