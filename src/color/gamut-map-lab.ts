@@ -5,8 +5,13 @@
 import { D65_WHITE, XYZ_TO_SRGB } from './constants.js';
 import { labFInverse } from './lab-companding.js';
 
-/** Linear channel values this far outside [0, 1] still count as inside (float noise of Lab inputs), then are clamped; ΔL ≤ 0.01. */
-const TOLERANCE = 1e-5;
+/**
+ * An unmapped colour this far outside [0, 1] in linear RGB counts as inside (the float noise of Lab
+ * computed from in-gamut pixels) and is clamped: ΔL ≤ 0.01, a tenth of a code at worst.
+ */
+const ACCEPT_TOLERANCE = 1e-5;
+/** Tolerance of the chroma search itself, so mapped colours land on the surface, not beyond it. */
+const SEARCH_TOLERANCE = 1e-9;
 /** Stop when the chroma scale is known to 2^-20 (far below one 16-bit code) ... */
 const S_TOLERANCE = 2 ** -20;
 /** ... which takes at most 2 × 20 steps (see the loop); the cap only guards against NaN. */
@@ -27,7 +32,7 @@ export function gamutMapLab(L: number, a: number, b: number, out: Float64Array):
   const kb = b / 200;
   let lo = 1;
   let gHi = violation(fy, y, ka, kb, 1, out);
-  if (gHi > 0) {
+  if (gHi > ACCEPT_TOLERANCE) {
     // Regula falsi on the violation, keeping [lo inside, hi outside] bracketed. When one end stalls
     // (same side twice in a row) a bisection step follows, so the bracket at least halves every two
     // steps: typically 4-8 evaluations, never worse than twice bisection's.
@@ -52,14 +57,14 @@ export function gamutMapLab(L: number, a: number, b: number, out: Float64Array):
     }
     violation(fy, y, ka, kb, lo, out);
   }
-  // Only float noise (≤ TOLERANCE) is removed here; this is not channel clipping.
+  // Only float noise (≤ ACCEPT_TOLERANCE) is removed here; this is not channel clipping.
   for (let c = 0; c < 3; c++) out[c] = out[c] < 0 ? 0 : out[c] > 1 ? 1 : out[c];
   return lo;
 }
 
 /**
  * Writes linear RGB of (fy, s·a, s·b) into out and returns how far the colour is outside [0, 1]
- * (max over channels of −c and c − 1, minus TOLERANCE): ≤ 0 means inside.
+ * (max over channels of −c and c − 1, minus SEARCH_TOLERANCE): ≤ 0 means inside.
  */
 function violation(fy: number, y: number, ka: number, kb: number, s: number, out: Float64Array): number {
   const x = xn * labFInverse(fy + s * ka);
@@ -76,5 +81,5 @@ function violation(fy: number, y: number, ka: number, kb: number, s: number, out
   if (g - 1 > v) v = g - 1;
   if (-bl > v) v = -bl;
   if (bl - 1 > v) v = bl - 1;
-  return v - TOLERANCE;
+  return v - SEARCH_TOLERANCE;
 }
