@@ -44,7 +44,6 @@ export const COLOR_LEXICON: Readonly<Record<string, string>> = Object.freeze({
   rusty: '#a0502a',
   rust: '#a0502a',
   emerald: '#288c5a',
-  sky: '#78a0d2',
 });
 
 /** Words that shift a color's lightness only; kept so the parser can report "dark red" as one phrase. */

@@ -40,7 +40,7 @@ export function parsePrompt(prompt: string): ColorIntent[] {
       intents.push({
         color: words[i],
         ab: hexToAb(hex),
-        target: target.join(' ') || (words[i] === 'sky' ? 'sky' : ''),
+        target: target.join(' '),
         phrase: words.slice(start, i + 1 + (j - i - 1)).join(' '),
       });
     }

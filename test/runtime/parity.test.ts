@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadModelPack } from '../../src/packs/index.js';
+import type { ComponentName } from '../../src/packs/index.js';
+import { createPromptTokenizer } from '../../src/prompts/index.js';
+import type { HostTensor } from '../../src/runtime/index.js';
+import { TINY_PACK } from '../helpers/tiny-pack.js';
+
+interface ParityTensor {
+  dtype: 'float32' | 'int64';
+  shape: number[];
+  data: number[];
+}
+interface Parity {
+  components: Record<ComponentName, { atol: number; rtol: number; inputs: Record<string, ParityTensor>; outputs: Record<string, ParityTensor> }>;
+  tokenizer: { text: string; input_ids: number[]; attention_mask: number[] }[];
+}
+
+const parity = JSON.parse(readFileSync(join(TINY_PACK, 'parity.json'), 'utf8')) as Parity;
+
+function toHost(t: ParityTensor): HostTensor {
+  return t.dtype === 'int64'
+    ? { data: BigInt64Array.from(t.data.map((v) => BigInt(v))), dims: t.shape }
+    : { data: Float32Array.from(t.data), dims: t.shape };
+}
+
+// The exporter's PyTorch outputs against ONNX Runtime in Node: the Python and TS sides of the pack contract.
+describe('ONNX export parity (PyTorch vs onnxruntime-node)', () => {
+  for (const name of Object.keys(parity.components) as ComponentName[]) {
+    it(`${name} matches PyTorch within its stated tolerance`, async () => {
+      const pack = await loadModelPack(TINY_PACK);
+      const spec = parity.components[name];
+      const feeds = Object.fromEntries(Object.entries(spec.inputs).map(([k, v]) => [k, toHost(v)]));
+      const out = await pack.models[name].run(feeds);
+      for (const [outName, expected] of Object.entries(spec.outputs)) {
+        const got = out[outName];
+        expect(got.dims).toEqual(expected.shape);
+        let worst = 0;
+        for (let i = 0; i < expected.data.length; i++) {
+          const excess = Math.abs(got.data[i] - expected.data[i]) - (spec.atol + spec.rtol * Math.abs(expected.data[i]));
+          worst = Math.max(worst, excess);
+        }
+        expect(worst, `${name}.${outName} exceeds atol + rtol·|torch|`).toBeLessThanOrEqual(0);
+      }
+    });
+  }
+
+  it('tokenizes exactly as the Python tokenizer did', async () => {
+    const pack = await loadModelPack(TINY_PACK);
+    const tokenizer = createPromptTokenizer(pack.tokenizerJson, pack.manifest.text.maxLength);
+    expect(parity.tokenizer.length).toBeGreaterThan(3);
+    for (const c of parity.tokenizer) {
+      const { inputIds, attentionMask } = tokenizer.encode([c.text]);
+      expect(Array.from(inputIds.data, Number), c.text).toEqual(c.input_ids);
+      expect(Array.from(attentionMask.data, Number), c.text).toEqual(c.attention_mask);
+    }
+  });
+});
