@@ -295,7 +295,7 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         "guidance": {"defaultScale": cfg.guidance_scale},
         "conditioning": {"text": True, "hints": True},
         "guider": {"residuals": res_names},
-        "decoder": {"multipleOf": 4, "tileSize": 512, "tileOverlap": 32},
+        "decoder": {"multipleOf": 4, "tileSize": 512, "tileOverlap": decoder_tile_overlap(model)},
         "components": components,
         "files": files,
         "training": training,
@@ -309,6 +309,30 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
     if total >= 60 * 1024 * 1024:
         raise RuntimeError(f"pack is {total} bytes; the contract allows < 60 MiB")
     return manifest
+
+
+@torch.no_grad()
+def decoder_tile_overlap(model: ColorWizard, size: int = 256) -> int:
+    """Context (px) each decoder tile needs so tiled decoding equals whole-image decoding: the decoder's
+    receptive-field radius, measured by perturbing one L pixel and one latent cell, rounded up to 4 plus a margin."""
+    dec = model.vqvae.decoder.float().eval()
+    C = model.cfg.latent_channels
+    lat = torch.randn(1, C, size // 4, size // 4, generator=torch.Generator().manual_seed(0))
+    l = torch.rand(1, 1, size, size, generator=torch.Generator().manual_seed(1)) * 2 - 1
+    base = dec(lat, l)
+    radius = 0
+    c = size // 2
+    for which in ("l", "lat"):
+        l2, lat2 = l.clone(), lat.clone()
+        if which == "l":
+            l2[..., c, c] += 0.5
+        else:
+            lat2[..., c // 4, c // 4] += 0.5
+        diff = (dec(lat2, l2) - base).abs().amax(dim=(0, 1))
+        ys, xs = torch.nonzero(diff > 1e-6, as_tuple=True)
+        if len(ys):
+            radius = max(radius, int((ys - c).abs().max()), int((xs - c).abs().max()))
+    return int(-(-(radius + 4) // 4) * 4)
 
 
 def _write_json(path, obj, indent=1):
