@@ -1,0 +1,128 @@
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { resolve } from 'node:path';
+import { packageVersion } from '../cli/package-version.js';
+import { toHttpError } from './http-errors.js';
+import { JobQueue } from './job-queue.js';
+import { DirectoryResultStore, MemoryResultStore } from './result-store.js';
+import { registerJobRoutes } from './routes-jobs.js';
+import { registerSystemRoutes } from './routes-system.js';
+import type { ModelInfo, ServerContext, ServerDependencies } from './server-context.js';
+import { ServerSettingsSchema, type ServerSettingsInput } from './settings.js';
+
+export type CreateServerOptions = ServerDependencies & ServerSettingsInput;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The job queue behind /v1/colorizations (for stats, tests and benchmarks). */
+    colorWizardJobs: JobQueue;
+  }
+}
+
+/** How long /v1/models reuses a listing: packs change rarely, reading manifests per request is waste. */
+const MODEL_LIST_TTL_MS = 10_000;
+
+/**
+ * Builds the HTTP server (not yet listening). Closing it (`app.close()`, or SIGTERM in `serve`)
+ * stops new work, cancels queued jobs, lets running ones finish within the grace time, then
+ * cancels them and deletes every result.
+ */
+export async function createServer(options: CreateServerOptions): Promise<FastifyInstance> {
+  const { colorize, listModels, probe, warmup, ...rest } = options;
+  const settings = ServerSettingsSchema.parse(rest);
+
+  const app = Fastify({
+    logger: settings.logger,
+    bodyLimit: settings.bodyLimit,
+    // Slow uploads may not hold a connection forever.
+    requestTimeout: settings.timeoutSeconds > 0 ? settings.timeoutSeconds * 1000 : 0,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+
+  const jobs = new JobQueue({
+    colorize,
+    store: settings.resultsDir ? new DirectoryResultStore(resolve(settings.resultsDir)) : new MemoryResultStore(),
+    concurrency: settings.concurrency,
+    queueSize: settings.queue,
+    resultsTtlMs: settings.resultsTtlSeconds * 1000,
+    resultsMaxBytes: settings.resultsMaxBytes,
+    timeoutMs: settings.timeoutSeconds * 1000,
+    onBackgroundError: (error, jobId) => app.log.error({ err: error, jobId }, 'job background error'),
+  });
+  app.decorate('colorWizardJobs', jobs);
+
+  let cached: { at: number; models: Promise<ModelInfo[]> } | undefined;
+  const cachedModels = (): Promise<ModelInfo[]> => {
+    if (!listModels) return Promise.resolve([]);
+    if (!cached || Date.now() - cached.at > MODEL_LIST_TTL_MS) {
+      const models = listModels();
+      cached = { at: Date.now(), models };
+      models.catch(() => (cached = undefined)); // a failed listing is retried next time
+    }
+    return cached.models;
+  };
+
+  const ctx: ServerContext = {
+    settings,
+    jobs,
+    listModels: cachedModels,
+    checks: {
+      maxPixels: settings.maxPixels,
+      probe,
+      defaultModel: settings.model,
+      models: async () => {
+        const map = new Map<string, string>((await cachedModels()).map((m) => [m.name, m.path ?? m.name]));
+        if (settings.model !== undefined && !map.has(settings.model)) map.set(settings.model, settings.model);
+        return map;
+      },
+    },
+    readiness: { warmedUp: warmup === undefined, warmupError: null },
+    version: packageVersion(),
+    startedAt: Date.now(),
+  };
+  if (warmup) {
+    warmup().then(
+      () => (ctx.readiness.warmedUp = true),
+      (error: unknown) => {
+        ctx.readiness.warmupError = error instanceof Error ? error.message : String(error);
+        app.log.error({ err: error }, 'warm-up failed');
+      },
+    );
+  }
+
+  if (settings.cors !== false) {
+    await app.register(cors, {
+      origin: settings.cors,
+      methods: ['GET', 'POST', 'DELETE'],
+      exposedHeaders: ['location', 'retry-after', 'content-disposition', 'x-color-wizard-seed', 'x-color-wizard-model', 'x-color-wizard-steps'],
+    });
+  }
+  await app.register(multipart, {
+    limits: { fileSize: settings.bodyLimit, files: 2, fields: 4, parts: 6, fieldSize: 1024 * 1024 },
+  });
+  // Raw image bodies (curl --data-binary @photo.jpg); the format itself is checked by its bytes.
+  // Fastify parses text/plain by default; here it is no image format, so it gets 415 like any other.
+  app.removeContentTypeParser('text/plain');
+  const passBuffer = (_request: unknown, body: Buffer | string, done: (error: null, body: Buffer | string) => void) => done(null, body);
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: settings.bodyLimit }, passBuffer);
+  app.addContentTypeParser(/^image\/[\w.+-]+$/, { parseAs: 'buffer', bodyLimit: settings.bodyLimit }, passBuffer);
+
+  app.setErrorHandler((error, request, reply) => {
+    const httpError = toHttpError(error);
+    if (httpError.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.code(httpError.statusCode).headers(httpError.headers).send({ error: httpError.info() });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}` } });
+  });
+
+  registerJobRoutes(app, ctx);
+  registerSystemRoutes(app, ctx);
+
+  app.addHook('preClose', async () => {
+    await jobs.shutdown(settings.shutdownGraceSeconds * 1000);
+  });
+  return app;
+}

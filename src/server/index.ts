@@ -1,0 +1,12 @@
+export { createServer } from './create-server.js';
+export type { CreateServerOptions } from './create-server.js';
+export type { ServerDependencies, ModelInfo } from './server-context.js';
+export { ServerSettingsSchema, parseByteSize } from './settings.js';
+export type { ServerSettings, ServerSettingsInput } from './settings.js';
+export { JobQueue } from './job-queue.js';
+export type { ColorizeFn, JobView, JobEventRecord } from './job-queue.js';
+export { jobMachine } from './job-machine.js';
+export { HttpError, STATUS_BY_CODE } from './http-errors.js';
+export type { ErrorInfo, HttpErrorCode } from './http-errors.js';
+export { buildOpenApi } from './openapi.js';
+export * as apiSchemas from './api-schemas.js';

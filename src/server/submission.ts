@@ -1,0 +1,154 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { isColorWizardError } from '../errors/index.js';
+import { ColorizeOptionsSchema, type ColorizeSettings } from '../pipeline/options-schema.js';
+import { JsonSubmissionSchema } from './api-schemas.js';
+import { HttpError, toHttpError } from './http-errors.js';
+import { sniffImageFormat, SUPPORTED_MEDIA_TYPES } from './sniff-image.js';
+
+/** A request's image and raw options, before validation. */
+export interface RawSubmission {
+  image: Buffer | undefined;
+  options: unknown;
+}
+
+export interface Submission {
+  image: Buffer;
+  options: ColorizeSettings;
+}
+
+export type ProbeFn = (image: Buffer, options: { maxPixels: number }) => Promise<unknown>;
+
+export interface SubmissionChecks {
+  /** Server-wide pixel cap; a client's maxPixels can only lower it. */
+  maxPixels: number;
+  /** Header-only probe (src/image): pixel limit and decodability before queueing. */
+  probe?: ProbeFn;
+  /** Model names clients may ask for, and what each resolves to for the library. */
+  models: () => Promise<ReadonlyMap<string, string>>;
+  /** Used when the client names no model. */
+  defaultModel?: string;
+  /** Extra rule of one endpoint (e.g. one sample for the synchronous one). */
+  refine?: (options: ColorizeSettings) => void;
+}
+
+const MULTIPART_FIELDS = ['image', 'options'];
+
+/** Reads multipart (`image` file + `options` JSON field), JSON (`image` base64), or a raw image body. */
+export async function readRawSubmission(request: FastifyRequest): Promise<RawSubmission> {
+  if (request.isMultipart()) return readMultipart(request);
+  const body = request.body;
+  if (Buffer.isBuffer(body)) return { image: body, options: parseJsonText(queryOptions(request), 'the "options" query parameter') };
+  if (body === undefined || body === null) throw new HttpError(400, 'BAD_REQUEST', 'send the image as multipart/form-data (field "image"), as JSON ({"image": base64}), or as the raw body');
+  const parsed = JsonSubmissionSchema.safeParse(body);
+  if (!parsed.success) throw invalid(parsed.error);
+  return { image: decodeBase64(parsed.data.image), options: (body as { options?: unknown }).options };
+}
+
+async function readMultipart(request: FastifyRequest): Promise<RawSubmission> {
+  try {
+    return await readParts(request);
+  } catch (error) {
+    // busboy reports a broken body (no boundary, truncated part) as a plain Error: the client's fault.
+    if (error instanceof HttpError || typeof (error as { statusCode?: unknown }).statusCode === 'number') throw error;
+    throw new HttpError(400, 'BAD_REQUEST', `malformed multipart body: ${(error as Error).message}`);
+  }
+}
+
+async function readParts(request: FastifyRequest): Promise<RawSubmission> {
+  let image: Buffer | undefined;
+  let optionsText: string | undefined;
+  const unexpected: string[] = [];
+  // Every part is consumed (or drained) before any error is thrown, so busboy never stalls.
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname === 'image' && image === undefined) image = await part.toBuffer();
+      else if (part.fieldname === 'options' && optionsText === undefined) optionsText = (await part.toBuffer()).toString('utf8');
+      else {
+        part.file.resume();
+        unexpected.push(part.fieldname);
+      }
+    } else if (part.fieldname === 'options' && optionsText === undefined) {
+      if (part.valueTruncated) throw new HttpError(413, 'BODY_TOO_LARGE', 'the "options" field is too large');
+      optionsText = String(part.value);
+    } else {
+      unexpected.push(part.fieldname);
+    }
+  }
+  if (unexpected.length > 0) {
+    throw new HttpError(400, 'BAD_REQUEST', `unexpected form field(s) ${unexpected.map((f) => JSON.stringify(f)).join(', ')}; allowed: ${MULTIPART_FIELDS.join(', ')} (image as a file)`);
+  }
+  return { image, options: parseJsonText(optionsText, 'the "options" field') };
+}
+
+function queryOptions(request: FastifyRequest): string | undefined {
+  const value = (request.query as Record<string, unknown> | undefined)?.options;
+  return typeof value === 'string' ? value : undefined;
+}
+
+function parseJsonText(text: string | undefined, where: string): unknown {
+  if (text === undefined || text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, 'OPTIONS', `${where} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function decodeBase64(text: string): Buffer {
+  const payload = text.startsWith('data:') ? text.slice(text.indexOf(',') + 1) : text;
+  const compact = payload.replace(/\s+/g, '');
+  // Buffer.from skips invalid characters silently, so check the alphabet first.
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(compact)) throw new HttpError(400, 'BAD_REQUEST', '"image" is not valid base64');
+  return Buffer.from(compact, 'base64');
+}
+
+function invalid(error: z.ZodError): HttpError {
+  const issues = error.issues.map((issue) => ({ ...issue, path: issue.path.map(String) }));
+  const onlyOptions = issues.every((issue) => issue.path[0] === 'options');
+  return new HttpError(400, onlyOptions ? 'OPTIONS' : 'BAD_REQUEST', z.prettifyError(error), { issues });
+}
+
+/** Validates options and the image; throws HttpError 400/413/415/422 with a reason a person can act on. */
+export async function checkSubmission(raw: RawSubmission, checks: SubmissionChecks): Promise<Submission> {
+  const parsed = ColorizeOptionsSchema.safeParse(raw.options ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ ...issue, path: issue.path.map(String) }));
+    throw new HttpError(400, 'OPTIONS', z.prettifyError(parsed.error), { issues });
+  }
+  const options: ColorizeSettings = { ...parsed.data, maxPixels: Math.min(parsed.data.maxPixels, checks.maxPixels) };
+  checks.refine?.(options);
+  options.model = await resolveModel(options.model, checks);
+
+  const image = raw.image;
+  if (image === undefined || image.length === 0) throw new HttpError(400, 'BAD_REQUEST', 'no image: send a non-empty "image"');
+  const format = sniffImageFormat(image);
+  if (format === undefined) {
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `the image format is not supported; send one of: ${Object.values(SUPPORTED_MEDIA_TYPES).join(', ')}`, {
+      supported: Object.values(SUPPORTED_MEDIA_TYPES),
+    });
+  }
+  if (checks.probe) {
+    try {
+      await checks.probe(image, { maxPixels: options.maxPixels });
+    } catch (error) {
+      if (!isColorWizardError(error)) throw error;
+      throw toHttpError(error);
+    }
+  }
+  return { image, options };
+}
+
+async function resolveModel(requested: string | undefined, checks: SubmissionChecks): Promise<string | undefined> {
+  if (requested === undefined) return checks.defaultModel;
+  const models = await checks.models();
+  const target = models.get(requested);
+  // Clients choose among listed packs only: a free path would let them point the server at any folder.
+  if (target === undefined) {
+    const names = [...models.keys()];
+    throw new HttpError(400, 'OPTIONS', `unknown model "${requested}"; available: ${names.length > 0 ? names.join(', ') : '(none)'}`, {
+      issues: [{ code: 'invalid_value', path: ['model'], message: `one of: ${names.join(', ')}`, values: names }],
+    });
+  }
+  return target;
+}
