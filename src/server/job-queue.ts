@@ -179,17 +179,16 @@ export class JobQueue {
     job.actor.send({ type: 'CANCEL', reason });
   }
 
-  /** Forgets a job and deletes its images. */
-  remove(job: Job): void {
+  /** Forgets a job and deletes its images (resolves once they are gone; failures are only logged). */
+  remove(job: Job): Promise<void> {
     if (!job.terminal) this.cancel(job);
     if (job.expiryTimer) clearTimeout(job.expiryTimer);
-    if (this.#jobs.get(job.id) !== job) return;
+    if (this.#jobs.get(job.id) !== job) return Promise.resolve();
     this.#jobs.delete(job.id);
     const summary = job.actor.getSnapshot().context.output?.summary;
-    if (job.retain && summary) {
-      this.#retainedBytes -= summary.samples.reduce((sum, s) => sum + s.bytes, 0);
-      this.#options.store.delete(job.id).catch((error) => this.#options.onBackgroundError?.(error, job.id));
-    }
+    if (!job.retain || !summary) return Promise.resolve();
+    this.#retainedBytes -= summary.samples.reduce((sum, s) => sum + s.bytes, 0);
+    return this.#options.store.delete(job.id).catch((error) => this.#options.onBackgroundError?.(error, job.id));
   }
 
   readSample(job: Job, index: number): Promise<Buffer | undefined> {
@@ -285,7 +284,7 @@ export class JobQueue {
     }
     if (job.retain && !this.#closing) {
       job.expiresAt = new Date(job.finishedAt.getTime() + this.#options.resultsTtlMs);
-      job.expiryTimer = setTimeout(() => this.remove(job), Math.min(this.#options.resultsTtlMs, MAX_TIMER_MS));
+      job.expiryTimer = setTimeout(() => void this.remove(job), Math.min(this.#options.resultsTtlMs, MAX_TIMER_MS));
       job.expiryTimer.unref(); // a pending expiry must not keep the process alive
       const summary = job.actor.getSnapshot().context.output?.summary;
       if (summary) this.#retainedBytes += summary.samples.reduce((sum, s) => sum + s.bytes, 0);
@@ -303,7 +302,7 @@ export class JobQueue {
     if (this.#retainedBytes <= this.#options.resultsMaxBytes) return;
     for (const job of [...this.#jobs.values()]) {
       if (this.#retainedBytes <= this.#options.resultsMaxBytes) break;
-      if (job !== keep && job.retain && job.terminal) this.remove(job);
+      if (job !== keep && job.retain && job.terminal) void this.remove(job);
     }
   }
 

@@ -1,13 +1,12 @@
 import { isAbsolute, resolve } from 'node:path';
 import type { ServerDependencies } from './server-context.js';
-import type { ProbeFn } from './submission.js';
 
 /**
  * The real library behind the server, imported lazily so `color-wizard serve --help` and the
  * server's own tests never load ONNX Runtime or sharp.
  */
 export async function libraryDependencies(options: { model?: string } = {}): Promise<ServerDependencies> {
-  const [{ colorize }, { listModelPacks, loadModelPack }, image] = await Promise.all([
+  const [{ colorize }, { listModelPacks, loadModelPack }, { probeImage }] = await Promise.all([
     import('../pipeline/index.js'),
     import('../packs/index.js'),
     import('../image/index.js'),
@@ -15,11 +14,10 @@ export async function libraryDependencies(options: { model?: string } = {}): Pro
   // A --model folder outside models/ is listed too, so clients can name it.
   const looksLikePath = options.model !== undefined && (isAbsolute(options.model) || options.model.includes('/') || options.model.startsWith('.'));
   const extraDirs = looksLikePath ? [resolve(options.model!)] : [];
-  const probe = (image as { probeImage?: ProbeFn }).probeImage;
   return {
     colorize,
     listModels: async () => (await listModelPacks(extraDirs)).map((info) => ({ ...info })),
-    probe: probe === undefined ? undefined : (buffer, opts) => probe(buffer, opts),
+    probe: (buffer, limits) => probeImage(buffer, limits),
     warmup: async () => {
       await loadModelPack(options.model);
     },

@@ -58,7 +58,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
   app.delete<{ Params: { id: string } }>('/v1/colorizations/:id', async (request, reply) => {
     const job = findJob(request.params.id);
     if (job.terminal) {
-      jobs.remove(job);
+      await jobs.remove(job);
       return reply.code(204).send();
     }
     jobs.cancel(job, 'client');
@@ -153,7 +153,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
     }
     const view = jobs.view(job);
     const output = jobs.getResult(job);
-    jobs.remove(job);
+    void jobs.remove(job);
     const sample = output?.samples?.[0];
     if (view.state === 'done' && sample) {
       return reply

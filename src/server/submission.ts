@@ -133,6 +133,10 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
       await checks.probe(image, { maxPixels: options.maxPixels });
     } catch (error) {
       if (!isColorWizardError(error)) throw error;
+      // The decoder knows more formats than it accepts (SVG, JPEG 2000…): those are media-type errors.
+      if (error.code === 'INPUT_IMAGE' && Array.isArray(error.details.allowed)) {
+        throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', error.message, { ...error.details, supported: Object.values(SUPPORTED_MEDIA_TYPES) });
+      }
       throw toHttpError(error);
     }
   }

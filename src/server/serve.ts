@@ -1,0 +1,56 @@
+import type { EventEmitter } from 'node:events';
+import type { FastifyInstance } from 'fastify';
+import { OptionsError } from '../errors/index.js';
+import { createServer } from './create-server.js';
+import type { ServerDependencies } from './server-context.js';
+import { ServerSettingsSchema, type ServerSettingsInput } from './settings.js';
+
+export interface ServeOptions extends ServerSettingsInput {
+  port: number;
+  host: string;
+}
+
+export interface ServeHooks {
+  /** The real library by default; tests pass a fake. */
+  dependencies?: ServerDependencies;
+  /** Where SIGTERM/SIGINT come from (the process by default). */
+  signals?: EventEmitter;
+  onListening?: (url: string, app: FastifyInstance) => void;
+}
+
+/**
+ * `color-wizard serve`: listens until SIGTERM or SIGINT, then shuts down gracefully (stop
+ * accepting, cancel queued jobs, let running ones finish within the grace time) and resolves.
+ */
+export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Promise<void> {
+  const { port, host, ...rest } = options;
+  const checked = ServerSettingsSchema.safeParse(rest);
+  if (!checked.success) {
+    throw new OptionsError(`invalid server settings: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+      details: { issues: checked.error.issues },
+    });
+  }
+  const dependencies = hooks.dependencies ?? (await (await import('./library.js')).libraryDependencies({ model: rest.model }));
+  const app = await createServer({ ...dependencies, ...rest });
+  const url = await app.listen({ port, host });
+  hooks.onListening?.(url, app);
+
+  const signals = hooks.signals ?? process;
+  await new Promise<void>((resolve, reject) => {
+    let closing = false;
+    const onSignal = (signal: string) => {
+      if (closing) return;
+      closing = true;
+      app.log.info({ signal }, 'shutting down');
+      app.close().then(resolve, reject);
+    };
+    const onTerm = () => onSignal('SIGTERM');
+    const onInt = () => onSignal('SIGINT');
+    signals.once('SIGTERM', onTerm);
+    signals.once('SIGINT', onInt);
+    app.addHook('onClose', async () => {
+      signals.off('SIGTERM', onTerm);
+      signals.off('SIGINT', onInt);
+    });
+  });
+}
