@@ -1,0 +1,28 @@
+/** Evaluation: image-quality metrics on 8-bit RGB and Lab, scoring, reports, and the eval runs behind `color-wizard eval`. */
+export type { Rgb8Image, LabPlanes } from './types.js';
+export { psnr, mse, bestOfNPsnr } from './psnr.js';
+export { ssim, ssimDefinedFor, SSIM_WINDOW, SSIM_SIGMA } from './ssim.js';
+export { colorfulness, colorfulnessGap } from './colorfulness.js';
+export type { ColorfulnessGap } from './colorfulness.js';
+export { ciede2000, meanCiede2000 } from './ciede2000.js';
+export type { Ciede2000Weights } from './ciede2000.js';
+export { lightnessError } from './lightness.js';
+export { diversity } from './diversity.js';
+export { scoreImage, totalScore, PSNR_CAP_DB } from './score.js';
+export type { ImageScore, TotalScore } from './score.js';
+export { pairByStem } from './pairing.js';
+export type { ImagePair, Pairing } from './pairing.js';
+export { toMarkdown, totalsRows, perImageRows, textTable, markdownTable, METRIC_COLUMNS } from './report.js';
+export type { SystemScores } from './report.js';
+export { BASIC_COLORS, COLOR_RULES, nameColor, dominantColor, CENTER_REGION } from './color-names.js';
+export type { BasicColor, Region, DominantColor } from './color-names.js';
+export { centerCropSquare, resizeRgb, squareAt } from './resize.js';
+export { evalFolders } from './eval-folders.js';
+export type { EvalFoldersOptions, EvalFoldersResult } from './eval-folders.js';
+export { evalRun, loadEvalImages, EVAL_SEED, EVAL_SIZE } from './eval-run.js';
+export type { ColorizeFn, EvalColorizeOptions, EvalImage, EvalRunOptions, EvalRunResult } from './eval-run.js';
+export { runAdherence, summarizeAdherence, adherenceRows } from './adherence.js';
+export type { AdherenceReport, AdherenceRun, AdherenceImage, AdherenceTarget } from './adherence.js';
+export { parseAdherenceTargets, readAdherenceTargets } from './adherence-targets.js';
+export { renderSheet, SHEET_MAX_ROWS } from './sheet.js';
+export type { SheetRow } from './sheet.js';
