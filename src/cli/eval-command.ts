@@ -1,4 +1,250 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Command } from 'commander';
+import { OptionsError } from '../errors/index.js';
+import {
+  adherenceRows,
+  evalFolders,
+  evalRun,
+  loadEvalImages,
+  markdownTable,
+  perImageRows,
+  readAdherenceTargets,
+  renderSheet,
+  runAdherence,
+  SHEET_MAX_ROWS,
+  textTable,
+  toMarkdown,
+  totalsRows,
+  EVAL_SIZE,
+  type AdherenceReport,
+  type ColorizeFn,
+  type EvalColorizeOptions,
+  type EvalRunResult,
+  type SheetRow,
+  type SystemScores,
+} from '../eval/index.js';
 
-/** `color-wizard eval` (placeholder until the evaluation work lands: registers nothing yet). */
-export function registerEvalCommand(_program: Command): void {}
+/** Flags as commander hands them over (strings until checked here). */
+export interface EvalFlags {
+  gt: string;
+  pred?: string;
+  run?: boolean;
+  adherence?: boolean;
+  objects?: string;
+  size?: string;
+  limit?: string;
+  resize?: boolean;
+  json?: string;
+  sheet?: string;
+  markdown?: string;
+  model?: string;
+  steps?: string;
+  samples?: string;
+  seed?: string;
+  scheduler?: string;
+  guidance?: string;
+  prompt?: string;
+}
+
+export interface EvalDeps {
+  /** colorize() of the pipeline; loaded lazily so `eval --pred` never loads ONNX Runtime. */
+  colorize?: ColorizeFn;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+}
+
+/** Everything eval found; written as --json. */
+export interface EvalReport {
+  mode: 'pred' | 'run' | 'adherence';
+  gt: string;
+  pred?: string;
+  size?: number;
+  colorize?: EvalColorizeOptions;
+  settings?: EvalRunResult['settings'];
+  seconds?: EvalRunResult['seconds'];
+  systems: SystemScores[];
+  missing?: string[];
+  unmatched?: string[];
+  adherence?: AdherenceReport;
+}
+
+export function registerEvalCommand(program: Command): void {
+  program
+    .command('eval')
+    .description(
+      'Score colorizations against ground truth: PSNR, SSIM, colorfulness, CIEDE2000, lightness error, diversity. ' +
+        'Either a folder of predictions (--pred), or a run that colorizes the ground truths\' lightness itself (--run) beside a gray baseline.',
+    )
+    .requiredOption('--gt <dir>', 'ground-truth color images')
+    .option('--pred <dir>', 'predictions paired by file stem: x.png ↔ x.*, or x_1.*…x_N.* as N samples of x')
+    .option('--resize', 'with --pred: resize predictions to their ground truth\'s size instead of failing')
+    .option('--run', 'colorize the Lab L of each ground truth and score it, beside the gray baseline (ab = 0)')
+    .option('--size <px>', `with --run: centre-crop to a square and resize to px×px; 0 keeps the images as they are (default ${EVAL_SIZE})`)
+    .option('--limit <n>', 'with --run: only the first n images (natural file-name order)')
+    .option('--model <pack>', 'model pack folder or name')
+    .option('--steps <n>', 'denoising steps')
+    .option('--samples <n>', 'samples per image (diversity and best-of-N need 2 or more)')
+    .option('--seed <n>', 'seed of sample 1 (default 0, so runs repeat)')
+    .option('--scheduler <name>', 'scheduler')
+    .option('--guidance <scale>', 'classifier-free guidance scale')
+    .option('--prompt <text>', 'prompt for every image')
+    .option('--adherence', 'prompt adherence: colorize with "<color> <object>" for 8 colors and check the dominant color of the object\'s region')
+    .option('--objects <file>', 'with --adherence: JSON {"<stem>": {"object": "boat", "region": [x, y, w, h]}} (fractions); default "object" in the centre half')
+    .option('--json <file>', 'write the full report as JSON')
+    .option('--markdown <file>', 'write the tables as Markdown')
+    .option('--sheet <file.png>', `write a contact sheet: gray | samples | ground truth per row (first ${SHEET_MAX_ROWS} images)`)
+    .action(async (flags: EvalFlags) => {
+      await runEvalCommand(flags);
+    });
+}
+
+/** The command without commander: checks flags, runs the chosen mode, prints and writes the report. */
+export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Promise<EvalReport> {
+  const out = deps.stdout ?? ((t: string) => void process.stdout.write(t));
+  const err = deps.stderr ?? ((t: string) => void process.stderr.write(t));
+  const colorizing = flags.run === true || flags.adherence === true;
+  if (flags.pred !== undefined && colorizing) {
+    throw new OptionsError('--pred scores existing predictions; --run and --adherence make their own: give one or the other');
+  }
+  if (flags.pred === undefined && !colorizing) {
+    throw new OptionsError('give --pred <dir> to score predictions, or --run to colorize the ground truths (see --help)');
+  }
+  if (flags.pred !== undefined) {
+    for (const name of ['size', 'limit', 'model', 'steps', 'samples', 'seed', 'scheduler', 'guidance', 'prompt', 'objects'] as const) {
+      if (flags[name] !== undefined) throw new OptionsError(`--${name} applies to --run and --adherence, not to --pred`);
+    }
+  } else if (flags.resize === true) {
+    throw new OptionsError('--resize applies to --pred; with --run, --size sets the size');
+  }
+  if (flags.objects !== undefined && flags.adherence !== true) throw new OptionsError('--objects needs --adherence');
+  if (flags.sheet !== undefined && path.extname(flags.sheet).toLowerCase() !== '.png') {
+    throw new OptionsError(`--sheet writes a PNG: give a file name ending in .png, got ${flags.sheet}`);
+  }
+
+  const keepRows = flags.sheet !== undefined;
+  let report: EvalReport;
+  let rows: SheetRow[] = [];
+
+  if (flags.pred !== undefined) {
+    const result = await evalFolders({
+      gtDir: flags.gt,
+      predDir: flags.pred,
+      resize: flags.resize === true,
+      keepRows,
+      onImage: (e) => err(`[${e.index}/${e.total}] ${e.name}\n`),
+    });
+    rows = result.rows;
+    report = { mode: 'pred', gt: flags.gt, pred: flags.pred, systems: [result.system], missing: result.pairing.missing, unmatched: result.pairing.unmatched };
+    if (result.pairing.missing.length > 0) err(`no prediction for ${result.pairing.missing.length} ground truth(s): ${preview(result.pairing.missing)}\n`);
+    if (result.pairing.unmatched.length > 0) err(`${result.pairing.unmatched.length} prediction(s) match no ground truth: ${preview(result.pairing.unmatched)}\n`);
+  } else {
+    const size = flags.size === undefined ? EVAL_SIZE : parseIntFlag('size', flags.size, 0, 8192);
+    const limit = flags.limit === undefined ? undefined : parseIntFlag('limit', flags.limit, 1, 1_000_000);
+    const colorizeOptions = colorizeOptionsOf(flags);
+    const targets = flags.objects === undefined ? undefined : await readAdherenceTargets(flags.objects);
+    const colorize = deps.colorize ?? (await import('../pipeline/index.js')).colorize;
+    let images = await loadEvalImages(flags.gt, { size, limit });
+    if (targets !== undefined) images = images.filter((i) => targets.has(i.name));
+    if (images.length === 0) throw new OptionsError(`none of the images in ${flags.gt} is named in ${flags.objects}`);
+    report = { mode: flags.run === true ? 'run' : 'adherence', gt: flags.gt, size, colorize: colorizeOptions, systems: [] };
+    if (flags.run === true) {
+      const result = await evalRun({
+        images,
+        colorize,
+        colorizeOptions,
+        keepRows,
+        onImage: (e) => err(`[${e.index}/${e.total}] ${e.name}: ${e.seconds.toFixed(2)} s\n`),
+      });
+      rows = result.rows;
+      report = { ...report, systems: result.systems, settings: result.settings, seconds: result.seconds };
+    }
+    if (flags.adherence === true) {
+      report.adherence = await runAdherence({
+        images,
+        colorize,
+        colorizeOptions,
+        targets,
+        onRun: (e) => err(`[adherence ${e.index}/${e.total}] ${e.image}: "${e.prompt}"\n`),
+      });
+    }
+  }
+
+  out(renderText(report));
+  await writeOutputs(report, rows, flags, out);
+  return report;
+}
+
+function colorizeOptionsOf(flags: EvalFlags): EvalColorizeOptions {
+  const o: EvalColorizeOptions = {};
+  if (flags.model !== undefined) o.model = flags.model;
+  if (flags.steps !== undefined) o.steps = parseIntFlag('steps', flags.steps, 1, 500);
+  if (flags.samples !== undefined) o.samples = parseIntFlag('samples', flags.samples, 1, 16);
+  if (flags.seed !== undefined) o.seed = parseIntFlag('seed', flags.seed, 0, 0xffff_ffff);
+  if (flags.scheduler !== undefined) o.scheduler = flags.scheduler;
+  if (flags.guidance !== undefined) o.guidance = parseNumberFlag('guidance', flags.guidance, 0, 30);
+  if (flags.prompt !== undefined) o.prompt = flags.prompt;
+  return o;
+}
+
+export function parseIntFlag(name: string, value: string, min: number, max: number): number {
+  const n = /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new OptionsError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`, { details: { option: name, value, min, max } });
+  }
+  return n;
+}
+
+function parseNumberFlag(name: string, value: string, min: number, max: number): number {
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new OptionsError(`--${name} must be a number from ${min} to ${max}, got "${value}"`, { details: { option: name, value, min, max } });
+  }
+  return n;
+}
+
+function preview(names: readonly string[]): string {
+  return names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')}, …`;
+}
+
+/** Terminal report: per-image table of the scored system, totals side by side, adherence. */
+export function renderText(report: EvalReport): string {
+  const parts: string[] = [];
+  if (report.settings) {
+    const s = report.settings;
+    parts.push(`model ${s.model} · ${s.steps} steps · ${s.scheduler} · guidance ${s.guidance} · seed ${s.seed} · size ${report.size === 0 ? 'as is' : `${report.size}²`}`);
+  }
+  if (report.seconds) {
+    parts.push(`${report.seconds.perImage.toFixed(2)} s per image (denoising ${report.seconds.denoisePerImage.toFixed(2)} s)`);
+  }
+  if (report.systems.length > 0) {
+    parts.push('', textTable(perImageRows(report.systems[0])), '', textTable(totalsRows(report.systems)));
+  }
+  if (report.adherence) {
+    parts.push('', `Prompt adherence (${report.adherence.images.length} images × ${report.adherence.colors.length} colours)`, textTable(adherenceRows(report.adherence)));
+  }
+  return parts.join('\n').replace(/^\n/, '') + '\n';
+}
+
+export function renderMarkdown(report: EvalReport): string {
+  const title = `Evaluation on ${path.basename(path.resolve(report.gt))}`;
+  let md = report.systems.length > 0 ? toMarkdown(report.systems, title) : `## ${title}\n`;
+  if (report.adherence) {
+    md += `\n### Prompt adherence\n\n${markdownTable(adherenceRows(report.adherence), 1)}\n`;
+  }
+  return md;
+}
+
+async function writeOutputs(report: EvalReport, rows: SheetRow[], flags: EvalFlags, out: (t: string) => void): Promise<void> {
+  const write = async (file: string, data: string | Buffer) => {
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await writeFile(file, data);
+    out(`wrote ${file}\n`);
+  };
+  if (flags.json !== undefined) await write(flags.json, JSON.stringify(report, null, 2) + '\n');
+  if (flags.markdown !== undefined) await write(flags.markdown, renderMarkdown(report));
+  if (flags.sheet !== undefined) {
+    if (rows.length === 0) throw new OptionsError('--sheet needs scored images (with --adherence alone there are none)');
+    await write(flags.sheet, await renderSheet(rows));
+  }
+}

@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { runEvalCommand, type EvalFlags, type EvalReport } from '../../src/cli/eval-command.js';
+import { EXIT_CODES, OptionsError } from '../../src/errors/index.js';
+import { encodeImage, readImage } from '../../src/image/index.js';
+import { fakeColorize } from '../eval/fake-colorize.js';
+import { fromFn, solid } from '../eval/helpers.js';
+
+let root: string;
+let gt: string;
+let pred: string;
+
+const png = (img: { width: number; height: number; rgb: Uint8Array }) => encodeImage(img, { format: 'png' });
+const quiet = { stdout: () => {}, stderr: () => {} };
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'cw-eval-cli-'));
+  gt = path.join(root, 'gt');
+  pred = path.join(root, 'pred');
+  await mkdir(gt);
+  await mkdir(pred);
+  const a = fromFn(16, 12, (x, y) => [200 - x * 4, 80 + y * 3, 60]);
+  const b = fromFn(16, 12, (x) => [40, 120, 90 + x * 5]);
+  await writeFile(path.join(gt, 'a.png'), await png(a));
+  await writeFile(path.join(gt, 'b.png'), await png(b));
+  await writeFile(path.join(gt, 'c.png'), await png(b));
+  await writeFile(path.join(pred, 'a.png'), await png(a)); // perfect
+  await writeFile(path.join(pred, 'b_1.png'), await png(solid(16, 12, 90, 90, 90)));
+  await writeFile(path.join(pred, 'b_2.png'), await png(solid(16, 12, 100, 110, 120)));
+  await writeFile(path.join(pred, 'zz.png'), await png(solid(4, 4, 0, 0, 0)));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('eval --pred', () => {
+  it('scores paired predictions and writes JSON, Markdown and a contact sheet', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const files = { json: path.join(root, 'o', 'r.json'), markdown: path.join(root, 'o', 'r.md'), sheet: path.join(root, 'o', 's.png') };
+    const report = await runEvalCommand({ gt, pred, ...files }, { stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+
+    expect(report.systems).toHaveLength(1);
+    const [a, b] = report.systems[0].images;
+    expect(a).toMatchObject({ name: 'a', samples: 1, psnr: 100, ciede2000: 0 });
+    expect(b).toMatchObject({ name: 'b', samples: 2 });
+    expect(b.diversity).toBeGreaterThan(0);
+    expect(report.missing).toEqual(['c.png']);
+    expect(report.unmatched).toEqual(['zz.png']);
+    expect(err.join('')).toMatch(/no prediction for 1 ground truth\(s\): c\.png/);
+
+    const text = out.join('');
+    expect(text).toMatch(/PSNR \(dB\) ↑ +\d/);
+    expect(text).toContain('diversity');
+    const json = JSON.parse(await readFile(files.json, 'utf8')) as EvalReport;
+    expect(json.systems[0].total.images).toBe(2);
+    expect(await readFile(files.markdown, 'utf8')).toMatch(/^## Evaluation on gt\n\n\| metric \| pred \|/);
+    const sheet = await readImage(files.sheet);
+    expect(sheet.format).toBe('png');
+    expect(sheet.height).toBeGreaterThan(2 * 160); // two rows of 160-px cells
+  });
+
+  it('refuses a size mismatch unless --resize', async () => {
+    const other = path.join(root, 'pred-big');
+    await mkdir(other);
+    await writeFile(path.join(other, 'a.png'), await png(solid(32, 24, 10, 200, 10)));
+    await expect(runEvalCommand({ gt, pred: other }, quiet)).rejects.toThrow(/a\.png is 32×24 but its ground truth a\.png is 16×12 \(pass --resize/);
+    const r = await runEvalCommand({ gt, pred: other, resize: true }, quiet);
+    expect(r.systems[0].images[0]).toMatchObject({ name: 'a', width: 16, height: 12 });
+  });
+
+  it('refuses mixed or missing modes and misplaced flags', async () => {
+    const cases: EvalFlags[] = [
+      { gt },
+      { gt, pred, run: true },
+      { gt, pred, size: '64' },
+      { gt, run: true, resize: true },
+      { gt, run: true, objects: 'x.json' },
+      { gt, pred, sheet: 'x.jpg' },
+      { gt, run: true, steps: 'many' },
+      { gt, run: true, samples: '17' },
+    ];
+    for (const flags of cases) await expect(runEvalCommand(flags, { ...quiet, colorize: fakeColorize(() => [0, 0]) })).rejects.toThrow(OptionsError);
+  });
+
+  it('fails with no pairs at all', async () => {
+    const empty = path.join(root, 'empty');
+    await mkdir(empty);
+    await expect(runEvalCommand({ gt, pred: empty }, quiet)).rejects.toThrow(/no prediction in .* matches/);
+  });
+});
+
+describe('eval --run (fake colorizer)', () => {
+  it('prints the model beside the gray baseline and passes colorize options through', async () => {
+    const out: string[] = [];
+    const colorize = fakeColorize((_p, k) => [20 * k, -10]);
+    const report = await runEvalCommand(
+      { gt, run: true, size: '12', limit: '2', samples: '2', steps: '3', seed: '7', guidance: '2.5', prompt: 'red car', scheduler: 'ddim', model: 'x' },
+      { stdout: (t) => out.push(t), stderr: () => {}, colorize },
+    );
+    expect(colorize.calls[0].options).toMatchObject({ samples: 2, steps: 3, seed: 7, guidance: 2.5, prompt: 'red car', scheduler: 'ddim', model: 'x' });
+    expect(report.systems.map((s) => s.name)).toEqual(['model', 'gray']);
+    expect(report.systems[0].images.map((i) => [i.name, i.width])).toEqual([
+      ['a', 12],
+      ['b', 12],
+    ]);
+    const text = out.join('');
+    expect(text).toMatch(/metric +model +gray/);
+    expect(text).toMatch(/^model x · 3 steps · ddim · guidance 2\.5 · seed 7 · size 12²/);
+  });
+
+  it('adds a prompt-adherence table', async () => {
+    const out: string[] = [];
+    const colorize = fakeColorize((prompt) => (prompt.startsWith('green') ? [-50, 40] : [0, 0]));
+    const report = await runEvalCommand({ gt, adherence: true, size: '12', limit: '1' }, { stdout: (t) => out.push(t), stderr: () => {}, colorize });
+    expect(report.mode).toBe('adherence');
+    expect(report.systems).toEqual([]);
+    expect(report.adherence?.share).toBe(1 / 8);
+    expect(out.join('')).toMatch(/all prompted runs +12\.5%/);
+  });
+});
+
+describe('color-wizard eval (through main)', () => {
+  it('maps outcomes to exit codes', async () => {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const writeErr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['node', 'color-wizard', 'eval', '--gt', gt, '--pred', pred])).toBe(EXIT_CODES.OK);
+      expect(await main(['node', 'color-wizard', 'eval', '--gt', gt])).toBe(EXIT_CODES.OPTIONS);
+      expect(await main(['node', 'color-wizard', 'eval', '--pred', pred])).toBe(EXIT_CODES.USAGE); // --gt is required
+    } finally {
+      write.mockRestore();
+      writeErr.mockRestore();
+    }
+  });
+});
+
+// Runs the real pipeline on the tiny random-weight pack: checks the wiring, not the colours.
+const tinyPack = path.resolve('test/fixtures/tiny-pack');
+describe.skipIf(!existsSync(path.join(tinyPack, 'manifest.json')))('eval --run with the tiny test pack', () => {
+  it('colorizes, scores and compares with the gray baseline', async () => {
+    const json = path.join(root, 'tiny.json');
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const writeErr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const code = await main(['node', 'color-wizard', 'eval', '--run', '--gt', gt, '--size', '32', '--limit', '2', '--model', tinyPack, '--steps', '2', '--samples', '2', '--json', json]);
+      expect(code).toBe(EXIT_CODES.OK);
+    } finally {
+      write.mockRestore();
+      writeErr.mockRestore();
+    }
+    const report = JSON.parse(await readFile(json, 'utf8')) as EvalReport;
+    const [model, gray] = report.systems;
+    expect(model.total).toMatchObject({ images: 2, samples: 4 });
+    expect(gray.total.colorfulnessPred).toBe(0);
+    // The pipeline keeps L exactly, whatever the (random) weights paint.
+    expect(model.total.lightnessError!).toBeLessThanOrEqual(0.5);
+    expect(report.settings?.steps).toBe(2);
+  });
+});
