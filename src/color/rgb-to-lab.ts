@@ -2,6 +2,7 @@
  * Fused interleaved sRGB → Lab planes: decode, matrix and companding in one pass with no
  * intermediate planes, so peak memory is the input plus the three output planes.
  */
+import { OptionsError } from '../errors/index.js';
 import { D65_WHITE, SRGB_TO_XYZ } from './constants.js';
 import { checkChannels, checkDimensions, checkLength } from './check-dimensions.js';
 import { createLabPlanes, type LabPlanes } from './lab-planes.js';
@@ -13,12 +14,25 @@ import { srgbDecodeLut16, srgbDecodeLut8, srgbToLinear } from './srgb-transfer.j
  * sRGB pixels → CIE Lab (D65). `rgb` is interleaved with `channels` 3 or 4 (the 4th is ignored):
  * Uint8Array 0..255, Uint16Array 0..65535, Float32Array 0..1 (sRGB-encoded).
  * Integer input uses lookup tables (|ΔL| < 1e-4 vs exact); Float32 input uses the exact formulas.
+ * `out`, when given, is filled and returned: fresh planes cost more in page faults than the
+ * conversion itself (≈ 100 ms vs 65 ms at 12 MP), so callers converting many images can reuse them.
  */
-export function rgbToLab(rgb: RgbSamples, width: number, height: number, channels: 3 | 4 = 3): LabPlanes {
+export function rgbToLab(rgb: RgbSamples, width: number, height: number, channels: 3 | 4 = 3, out?: LabPlanes): LabPlanes {
   const n = checkDimensions(width, height, 'rgbToLab');
   checkChannels(channels, 'rgbToLab');
   checkLength(rgb, n * channels, 'rgbToLab rgb');
-  const out = createLabPlanes(width, height);
+  if (out !== undefined) {
+    if (out.width !== width || out.height !== height) {
+      throw new OptionsError(`rgbToLab out: expected ${width}×${height} planes, got ${out.width}×${out.height}`, {
+        details: { expected: [width, height], given: [out.width, out.height] },
+      });
+    }
+    checkLength(out.L, n, 'rgbToLab out.L');
+    checkLength(out.a, n, 'rgbToLab out.a');
+    checkLength(out.b, n, 'rgbToLab out.b');
+  } else {
+    out = createLabPlanes(width, height);
+  }
   if (rgb instanceof Float32Array) exactLoop(rgb, channels, out);
   else tableLoop(rgb, rgb instanceof Uint8Array ? srgbDecodeLut8() : srgbDecodeLut16(), channels, out);
   return out;

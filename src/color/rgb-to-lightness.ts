@@ -7,12 +7,13 @@ import { fastLabFTables, labF } from './lab-companding.js';
 import type { RgbSamples } from './srgb-planes.js';
 import { srgbDecodeLut16, srgbDecodeLut8, srgbToLinear } from './srgb-transfer.js';
 
-/** Same input contract as rgbToLab; returns the L plane (0..100). */
-export function rgbToLightness(rgb: RgbSamples, width: number, height: number, channels: 3 | 4 = 3): Float32Array {
+/** Same input contract as rgbToLab; returns the L plane (0..100), filling `out` when given. */
+export function rgbToLightness(rgb: RgbSamples, width: number, height: number, channels: 3 | 4 = 3, out?: Float32Array): Float32Array {
   const n = checkDimensions(width, height, 'rgbToLightness');
   checkChannels(channels, 'rgbToLightness');
   checkLength(rgb, n * channels, 'rgbToLightness rgb');
-  const L = new Float32Array(n);
+  if (out !== undefined) checkLength(out, n, 'rgbToLightness out');
+  const L = out ?? new Float32Array(n);
   const ky = 1 / D65_WHITE.Y;
   const y0 = SRGB_TO_XYZ[3] * ky;
   const y1 = SRGB_TO_XYZ[4] * ky;

@@ -120,3 +120,16 @@ describe('rgbToLab', () => {
     expect(() => rgbToLightness(new Uint8Array(12), 1, 3, 5 as 3)).toThrow(/channels 3 or 4, got 5/);
   });
 });
+
+describe('rgbToLab into caller planes', () => {
+  it('fills and returns the given planes, and checks their size', () => {
+    const rgb = new Uint8Array([255, 0, 0, 0, 0, 255]);
+    const out = { width: 2, height: 1, L: new Float32Array(2), a: new Float32Array(2), b: new Float32Array(2) };
+    expect(rgbToLab(rgb, 2, 1, 3, out)).toBe(out);
+    expect(out.L[0]).toBeCloseTo(53.2408, 3);
+    expect(() => rgbToLab(rgb, 1, 2, 3, out)).toThrow(/expected 1×2 planes, got 2×1/);
+    const L = new Float32Array(2);
+    expect(rgbToLightness(rgb, 2, 1, 3, L)).toBe(L);
+    expect(L[1]).toBeCloseTo(32.297, 3);
+  });
+});
