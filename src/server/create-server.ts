@@ -22,6 +22,8 @@ declare module 'fastify' {
 
 /** How long /v1/models reuses a listing: packs change rarely, reading manifests per request is waste. */
 const MODEL_LIST_TTL_MS = 10_000;
+/** Time in-flight responses get to flush on shutdown once every job has ended. */
+const CLOSE_FLUSH_MS = 1_000;
 
 /**
  * Builds the HTTP server (not yet listening). Closing it (`app.close()`, or SIGTERM in `serve`)
@@ -123,6 +125,9 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
 
   app.addHook('preClose', async () => {
     await jobs.shutdown(settings.shutdownGraceSeconds * 1000);
+    // Every job has ended, so responses are finishing. Sockets a client opened but never used
+    // would still hold server.close() until the client drops them: cut everything after a moment.
+    if (app.server.listening) setTimeout(() => app.server.closeAllConnections(), CLOSE_FLUSH_MS).unref();
   });
   return app;
 }

@@ -141,8 +141,11 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
     // The limit counts from arrival here: the caller waits through the queue too.
     const remaining = settings.timeoutSeconds > 0 ? settings.timeoutSeconds * 1000 - (Date.now() - arrived) : undefined;
     const deadline = remaining === undefined ? undefined : setTimeout(() => jobs.cancel(job, 'timeout'), Math.max(0, remaining));
+    let clientGone = false;
     const onClose = () => {
-      if (!reply.raw.writableEnded) jobs.cancel(job, 'client');
+      if (reply.raw.writableEnded) return;
+      clientGone = true;
+      jobs.cancel(job, 'client');
     };
     reply.raw.on('close', onClose);
     try {
@@ -154,6 +157,12 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const view = jobs.view(job);
     const output = jobs.getResult(job);
     void jobs.remove(job);
+    if (clientGone) {
+      // Nobody is listening: end the socket, else it stays "busy" and delays a graceful close.
+      reply.hijack();
+      reply.raw.destroy();
+      return reply;
+    }
     const sample = output?.samples?.[0];
     if (view.state === 'done' && sample) {
       return reply

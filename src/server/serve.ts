@@ -36,21 +36,23 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
   hooks.onListening?.(url, app);
 
   const signals = hooks.signals ?? process;
-  await new Promise<void>((resolve, reject) => {
-    let closing = false;
-    const onSignal = (signal: string) => {
-      if (closing) return;
-      closing = true;
-      app.log.info({ signal }, 'shutting down');
-      app.close().then(resolve, reject);
-    };
-    const onTerm = () => onSignal('SIGTERM');
-    const onInt = () => onSignal('SIGINT');
-    signals.once('SIGTERM', onTerm);
-    signals.once('SIGINT', onInt);
-    app.addHook('onClose', async () => {
-      signals.off('SIGTERM', onTerm);
-      signals.off('SIGINT', onInt);
+  let onTerm = () => {};
+  let onInt = () => {};
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const onSignal = (signal: string) => {
+        signals.off('SIGTERM', onTerm);
+        signals.off('SIGINT', onInt);
+        app.log.info({ signal }, 'shutting down');
+        app.close().then(resolve, reject);
+      };
+      onTerm = () => onSignal('SIGTERM');
+      onInt = () => onSignal('SIGINT');
+      signals.once('SIGTERM', onTerm);
+      signals.once('SIGINT', onInt);
     });
-  });
+  } finally {
+    signals.off('SIGTERM', onTerm);
+    signals.off('SIGINT', onInt);
+  }
 }
