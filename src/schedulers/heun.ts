@@ -1,0 +1,87 @@
+/**
+ * Heun's method (Karras et al. 2022, Algorithm 1): an Euler predictor to σ', then a corrector that
+ * averages the slopes at σ and σ'. Two model calls per step, so `timesteps` repeats every inner
+ * timestep (t0, t1, t1, t2, t2, …) as in diffusers; the last step (to σ = 0) is plain Euler.
+ */
+import { SigmaSchedulerBase, sigmaSchedule } from './sigma-schedule.js';
+import { ensureBuffer, x0Coefficients } from './scheduler-base.js';
+import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
+
+export class HeunDiscreteScheduler extends SigmaSchedulerBase {
+  readonly name = 'heun' as const;
+  override readonly order = 2;
+  /** x at the start of the current step and its slope, kept between the two stages. */
+  private startSample: Float32Array | undefined;
+  private startSlope: Float32Array | undefined;
+  private inSecondStage = false;
+
+  protected computeTimesteps(n: number): void {
+    const base = sigmaSchedule({ ...this.config, finalSigmasType: 'zero' }, this.trainSigmas, n);
+    const timesteps = new Float64Array(2 * n - 1);
+    const sigmas = new Float64Array(2 * n);
+    timesteps[0] = base.timesteps[0];
+    sigmas[0] = base.sigmas[0];
+    for (let i = 1; i < n; i++) {
+      timesteps[2 * i - 1] = timesteps[2 * i] = base.timesteps[i];
+      sigmas[2 * i - 1] = sigmas[2 * i] = base.sigmas[i];
+    }
+    sigmas[2 * n - 1] = 0;
+    this.timesteps = timesteps;
+    this.sigmas = sigmas;
+    this.updateInitNoiseSigma();
+  }
+
+  protected override resetState(): void {
+    this.inSecondStage = false;
+  }
+
+  step(input: SchedulerStepInput): SchedulerStepOutput {
+    const k = this.beginStep(input);
+    const { modelOutput, sample } = input;
+    const n = sample.length;
+    // In stage 1 index k holds σ; in stage 2 index k holds σ' and k - 1 holds σ.
+    const second = this.inSecondStage;
+    const sigma = second ? this.sigmas[k - 1] : this.sigmas[k];
+    const sigmaNext = second ? this.sigmas[k] : this.sigmas[k + 1];
+    const sigmaEval = second ? sigmaNext : sigma; // noise level of the sample the model just saw
+    const alpha = 1 / Math.sqrt(sigmaEval * sigmaEval + 1);
+    const [cS0, cM] = x0Coefficients(this.config.predictionType, alpha, sigmaEval * alpha);
+    const cS = cS0 * alpha;
+    const clip = this.config.clipSample;
+    const range = this.config.clipSampleRange;
+    const dt = sigmaNext - sigma;
+    const { prev, pred } = this.outputBuffers(n);
+
+    if (!second) {
+      // 1. Euler predictor; keep x and its slope d = (x - x̂0)/σ for the corrector.
+      const start = (this.startSample = ensureBuffer(this.startSample, n));
+      const slope = (this.startSlope = ensureBuffer(this.startSlope, n));
+      for (let i = 0; i < n; i++) {
+        const s = sample[i];
+        let x0 = cS * s + cM * modelOutput[i];
+        if (clip) x0 = x0 < -range ? -range : x0 > range ? range : x0;
+        const d = (s - x0) / sigma;
+        pred[i] = x0;
+        start[i] = s;
+        slope[i] = d;
+        prev[i] = s + d * dt;
+      }
+      // The step to σ = 0 has no corrector (its slope would divide by zero).
+      this.inSecondStage = sigmaNext > 0;
+    } else {
+      // 2. Corrector: x_start + (d + d')/2 · dt with d' the slope at the predicted point.
+      const start = this.startSample!;
+      const slope = this.startSlope!;
+      for (let i = 0; i < n; i++) {
+        const s = sample[i];
+        let x0 = cS * s + cM * modelOutput[i];
+        if (clip) x0 = x0 < -range ? -range : x0 > range ? range : x0;
+        pred[i] = x0;
+        prev[i] = start[i] + 0.5 * (slope[i] + (s - x0) / sigmaNext) * dt;
+      }
+      this.inSecondStage = false;
+    }
+    this.endStep();
+    return { prevSample: prev, predOriginalSample: pred };
+  }
+}
