@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { OptionsError } from '../errors/index.js';
+import { OptionsError, OutputError } from '../errors/index.js';
 import {
   adherenceRows,
   evalFolders,
@@ -144,9 +144,12 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
     const colorizeOptions = colorizeOptionsOf(flags);
     const targets = flags.objects === undefined ? undefined : await readAdherenceTargets(flags.objects);
     const colorize = deps.colorize ?? (await import('../pipeline/index.js')).colorize;
-    let images = await loadEvalImages(flags.gt, { size, limit });
-    if (targets !== undefined) images = images.filter((i) => targets.has(i.name));
-    if (images.length === 0) throw new OptionsError(`none of the images in ${flags.gt} is named in ${flags.objects}`);
+    const images = await loadEvalImages(flags.gt, { size, limit });
+    // A targets file picks the images adherence looks at; the metric run still covers all of them.
+    const adherenceImages = targets === undefined ? images : images.filter((i) => targets.has(i.name));
+    if (flags.adherence === true && adherenceImages.length === 0) {
+      throw new OptionsError(`none of the images in ${flags.gt} is named in ${flags.objects}`);
+    }
     report = { mode: flags.run === true ? 'run' : 'adherence', gt: flags.gt, size, colorize: colorizeOptions, systems: [] };
     if (flags.run === true) {
       const result = await evalRun({
@@ -161,7 +164,7 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
     }
     if (flags.adherence === true) {
       report.adherence = await runAdherence({
-        images,
+        images: adherenceImages,
         colorize,
         colorizeOptions,
         targets,
@@ -237,8 +240,12 @@ export function renderMarkdown(report: EvalReport): string {
 
 async function writeOutputs(report: EvalReport, rows: SheetRow[], flags: EvalFlags, out: (t: string) => void): Promise<void> {
   const write = async (file: string, data: string | Buffer) => {
-    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-    await writeFile(file, data);
+    try {
+      await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+      await writeFile(file, data);
+    } catch (error) {
+      throw new OutputError(`cannot write ${file}: ${(error as Error).message}`, { cause: error, details: { file } });
+    }
     out(`wrote ${file}\n`);
   };
   if (flags.json !== undefined) await write(flags.json, JSON.stringify(report, null, 2) + '\n');

@@ -95,6 +95,14 @@ describe('eval --pred', () => {
   });
 });
 
+describe('eval outputs', () => {
+  it('reports an unwritable output as an OutputError', async () => {
+    const blocker = path.join(root, 'blocker');
+    await writeFile(blocker, 'a file, not a folder');
+    await expect(runEvalCommand({ gt, pred, json: path.join(blocker, 'r.json') }, quiet)).rejects.toMatchObject({ code: 'OUTPUT' });
+  });
+});
+
 describe('eval --run (fake colorizer)', () => {
   it('prints the model beside the gray baseline and passes colorize options through', async () => {
     const out: string[] = [];
@@ -122,6 +130,16 @@ describe('eval --run (fake colorizer)', () => {
     expect(report.systems).toEqual([]);
     expect(report.adherence?.share).toBe(1 / 8);
     expect(out.join('')).toMatch(/all prompted runs +12\.5%/);
+  });
+
+  it('runs adherence only on the images a targets file names, and metrics on all', async () => {
+    const targets = path.join(root, 'targets.json');
+    await writeFile(targets, JSON.stringify({ b: { object: 'boat', region: [0, 0, 1, 1] } }));
+    const colorize = fakeColorize(() => [0, 0]);
+    const report = await runEvalCommand({ gt, run: true, adherence: true, objects: targets, size: '12' }, { ...quiet, colorize });
+    expect(report.systems[0].images.map((i) => i.name)).toEqual(['a', 'b', 'c']);
+    expect(report.adherence?.images.map((i) => [i.name, i.object])).toEqual([['b', 'boat']]);
+    expect(colorize.calls.map((c) => c.options.prompt)).toContain('red boat');
   });
 });
 
