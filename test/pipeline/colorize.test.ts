@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { rgbToLightness } from '../../src/color/index.js';
+import { CancelledError, InputImageError, ModelPackError, OptionsError, SchedulerConfigError } from '../../src/errors/index.js';
+import { readImage } from '../../src/image/index.js';
+import type { ProgressEvent } from '../../src/pipeline/index.js';
+import { colorize } from '../../src/pipeline/index.js';
+import { SCHEDULER_NAMES } from '../../src/schedulers/index.js';
+import { grayImage, TINY_PACK } from '../helpers/tiny-pack.js';
+
+const model = TINY_PACK;
+const W = 61;
+const H = 43;
+const input = { width: W, height: H, rgb: grayImage(W, H) };
+
+async function lightnessError(png: Buffer): Promise<{ mean: number; max: number }> {
+  const out = await readImage(png);
+  expect([out.width, out.height]).toEqual([W, H]);
+  const lOut = rgbToLightness(out.rgb, W, H);
+  const lIn = rgbToLightness(input.rgb, W, H);
+  let sum = 0;
+  let max = 0;
+  for (let i = 0; i < lIn.length; i++) {
+    const d = Math.abs(lOut[i] - lIn[i]);
+    sum += d;
+    max = Math.max(max, d);
+  }
+  return { mean: sum / lIn.length, max };
+}
+
+describe('colorize (end to end with the tiny exported pack)', () => {
+  it('returns an image of the input size whose lightness is the input’s', async () => {
+    const result = await colorize(input, { model, seed: 7, steps: 4 });
+    expect(result.samples).toHaveLength(1);
+    expect(result.samples[0]).toMatchObject({ index: 1, seed: 7, format: 'png', width: W, height: H });
+    const err = await lightnessError(result.samples[0].image);
+    expect(err.mean).toBeLessThanOrEqual(0.5);
+    expect(err.max).toBeLessThanOrEqual(1.5);
+    expect(result.steps).toBe(4);
+    expect(result.timings.totalMs).toBeGreaterThan(0);
+    expect(result.timings.modelMs).toBeGreaterThan(0);
+  });
+
+  it('same seed ⇒ identical bytes; different seeds ⇒ different samples', async () => {
+    const a = await colorize(input, { model, seed: 11, steps: 3, prompt: 'a red car' });
+    const b = await colorize(input, { model, seed: 11, steps: 3, prompt: 'a red car' });
+    const c = await colorize(input, { model, seed: 12, steps: 3, prompt: 'a red car' });
+    expect(a.samples[0].image.equals(b.samples[0].image)).toBe(true);
+    expect(a.samples[0].image.equals(c.samples[0].image)).toBe(false);
+  });
+
+  it('batches N samples with seeds s, s+1, …; sample k is reproducible alone', async () => {
+    const many = await colorize(input, { model, seed: 100, samples: 3, steps: 3, scheduler: 'ddim', format: 'png' });
+    expect(many.samples.map((s) => s.seed)).toEqual([100, 101, 102]);
+    expect(new Set(many.samples.map((s) => s.image.toString('base64'))).size).toBe(3);
+    const alone = await colorize(input, { model, seed: 102, samples: 1, steps: 3, scheduler: 'ddim' });
+    const x = await readImage(many.samples[2].image);
+    const y = await readImage(alone.samples[0].image);
+    let worst = 0;
+    for (let i = 0; i < x.rgb.length; i++) worst = Math.max(worst, Math.abs(x.rgb[i] - y.rgb[i]));
+    // Batched and single ORT runs may differ in float summation order: at most one 8-bit level.
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it('runs every scheduler, with prompts, negative prompts, guidance and hints', async () => {
+    for (const scheduler of SCHEDULER_NAMES) {
+      const r = await colorize(input, {
+        model,
+        seed: 3,
+        steps: 2,
+        scheduler,
+        prompt: 'red car, autumn trees',
+        negativePrompt: 'gray',
+        guidance: 3,
+        hints: [{ x: 10, y: 10, color: '#2040ff' }],
+        format: 'jpeg',
+      });
+      expect(r.scheduler).toBe(scheduler);
+      expect(r.samples[0].image.subarray(0, 2).toString('hex')).toBe('ffd8');
+    }
+  });
+
+  it('reports what the prompt understood, and progress in order with every step', async () => {
+    const events: ProgressEvent[] = [];
+    const r = await colorize(input, { model, seed: 1, steps: 5, prompt: 'red car, autumn trees', onProgress: (e) => events.push(e) });
+    expect(r.prompt.understood.map((u) => `${u.color} ${u.target}`)).toEqual(['red car', 'autumn trees']);
+    const denoise = events.filter((e) => e.stage === 'denoising').map((e) => e.step);
+    expect(denoise).toEqual([1, 2, 3, 4, 5]);
+    const fractions = events.map((e) => e.fraction);
+    expect([...fractions].sort((p, q) => p - q)).toEqual(fractions);
+    expect(events[events.length - 1]).toEqual({ stage: 'done', fraction: 1 });
+  });
+
+  it('cancels mid-run: CancelledError, no output, no later step', async () => {
+    const controller = new AbortController();
+    let lastStep = 0;
+    const run = colorize(input, {
+      model,
+      seed: 1,
+      steps: 20,
+      signal: controller.signal,
+      onProgress: (e) => {
+        if (e.stage === 'denoising') {
+          lastStep = e.step!;
+          if (e.step === 3) controller.abort();
+        }
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(lastStep).toBeLessThanOrEqual(4);
+    const early = new AbortController();
+    early.abort();
+    await expect(colorize(input, { model, signal: early.signal })).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('refuses bad options, bad inputs and broken packs with typed errors', async () => {
+    await expect(colorize(input, { model, samples: 0 })).rejects.toBeInstanceOf(OptionsError);
+    await expect(colorize(input, { model, hints: [{ x: 1, y: 1, color: 'reddish' }] })).rejects.toBeInstanceOf(OptionsError);
+    await expect(colorize(input, { model, hints: [{ x: 500, y: 1, color: '#f00' }] })).rejects.toThrow(/outside the 61×43 image/);
+    await expect(colorize(input, { model, scheduler: 'warp-drive' })).rejects.toBeInstanceOf(SchedulerConfigError);
+    await expect(colorize(input, { model, bogus: 1 } as never)).rejects.toBeInstanceOf(OptionsError);
+    await expect(colorize(Buffer.from('not an image'), { model })).rejects.toBeInstanceOf(InputImageError);
+    await expect(colorize({ width: 4, height: 4, rgb: new Uint8Array(5) }, { model })).rejects.toBeInstanceOf(InputImageError);
+    await expect(colorize(input, { model: '/no/such/pack' })).rejects.toBeInstanceOf(ModelPackError);
+    await expect(colorize(input, { model, maxPixels: 100 })).rejects.toThrow(/over the limit/);
+  });
+
+  it('accepts an L plane directly and writes 16-bit PNG when asked', async () => {
+    const L = rgbToLightness(input.rgb, W, H);
+    const r = await colorize({ width: W, height: H, L }, { model, seed: 2, steps: 2, bitDepth: 16 });
+    const out = await readImage(r.samples[0].image);
+    expect(out.bitDepth).toBe(16);
+  });
+});
