@@ -35,7 +35,7 @@ describe('load', () => {
     const accepted: string[] = [];
     let refused = 0;
     for (const response of responses) {
-      const body = await response.json();
+      const body = (await response.json()) as any;
       if (response.status === 202) accepted.push(JobSchema.parse(body).id);
       else {
         expect(response.status).toBe(503);
@@ -48,7 +48,7 @@ describe('load', () => {
     expect(accepted.length).toBeGreaterThanOrEqual(18); // at least the queue plus the workers
 
     await waitFor(async () => {
-      const states = await Promise.all(accepted.map(async (id) => (await (await fetch(`${base}/v1/colorizations/${id}`)).json()).state));
+      const states = await Promise.all(accepted.map(async (id) => ((await (await fetch(`${base}/v1/colorizations/${id}`)).json()) as { state: string }).state));
       return states.every((s) => s === 'done');
     }, 20_000);
     clearInterval(watch);
