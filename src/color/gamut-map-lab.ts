@@ -9,7 +9,7 @@ import { labFInverse } from './lab-companding.js';
  * An unmapped colour this far outside [0, 1] in linear RGB counts as inside (the float noise of Lab
  * computed from in-gamut pixels) and is clamped: ΔL ≤ 0.01, a tenth of a code at worst.
  */
-const ACCEPT_TOLERANCE = 1e-5;
+export const GAMUT_ACCEPT_TOLERANCE = 1e-5;
 /** Tolerance of the chroma search itself, so mapped colours land on the surface, not beyond it. */
 const SEARCH_TOLERANCE = 1e-9;
 /** Stop when the chroma scale is known to 2^-20 (far below one 16-bit code) ... */
@@ -32,7 +32,7 @@ export function gamutMapLab(L: number, a: number, b: number, out: Float64Array):
   const kb = b / 200;
   let lo = 1;
   let gHi = violation(fy, y, ka, kb, 1, out);
-  if (gHi > ACCEPT_TOLERANCE) {
+  if (gHi > GAMUT_ACCEPT_TOLERANCE) {
     // Regula falsi on the violation, keeping [lo inside, hi outside] bracketed. When one end stalls
     // (same side twice in a row) a bisection step follows, so the bracket at least halves every two
     // steps: typically 4-8 evaluations, never worse than twice bisection's.
@@ -57,7 +57,7 @@ export function gamutMapLab(L: number, a: number, b: number, out: Float64Array):
     }
     violation(fy, y, ka, kb, lo, out);
   }
-  // Only float noise (≤ ACCEPT_TOLERANCE) is removed here; this is not channel clipping.
+  // Only float noise (≤ GAMUT_ACCEPT_TOLERANCE) is removed here; this is not channel clipping.
   for (let c = 0; c < 3; c++) out[c] = out[c] < 0 ? 0 : out[c] > 1 ? 1 : out[c];
   return lo;
 }

@@ -3,8 +3,8 @@
  */
 import { OptionsError } from '../errors/index.js';
 import { checkDimensions, checkLength } from './check-dimensions.js';
-import { D65_WHITE, SRGB_TO_XYZ } from './constants.js';
-import { gamutMapLab } from './gamut-map-lab.js';
+import { CIE_DELTA, CIE_KAPPA, D65_WHITE, SRGB_TO_XYZ, XYZ_TO_SRGB } from './constants.js';
+import { GAMUT_ACCEPT_TOLERANCE, gamutMapLab } from './gamut-map-lab.js';
 import { fastLabFTables, labF } from './lab-companding.js';
 import { linearToSrgb, srgbDecodeLut8, srgbEncodeTables8 } from './srgb-transfer.js';
 
@@ -49,6 +49,12 @@ export function mergeLightness(
   return bitDepth === 8 ? merge8(L, a, b, n) : merge16(L, a, b, n);
 }
 
+const { X: xn, Y: yn, Z: zn } = D65_WHITE;
+const [i00, i01, i02, i10, i11, i12, i20, i21, i22] = XYZ_TO_SRGB;
+const INV_116 = 1 / 116;
+const INV_KAPPA = 1 / CIE_KAPPA;
+const LOW = -GAMUT_ACCEPT_TOLERANCE;
+const HIGH = 1 + GAMUT_ACCEPT_TOLERANCE;
 const ky = 1 / D65_WHITE.Y;
 const y0 = SRGB_TO_XYZ[3] * ky;
 const y1 = SRGB_TO_XYZ[4] * ky;
@@ -70,13 +76,38 @@ function merge8(L: Float32Array, a: Float32Array, b: Float32Array, n: number): U
   const f = fastLabFTables();
   for (let i = 0, p = 0; i < n; i++, p += 3) {
     const Lv = clampL(L[i]);
-    gamutMapLab(Lv, finiteOrZero(a[i]), finiteOrZero(b[i]), lin);
-    let cr = start[(lin[0] * scale) | 0];
-    while (lin[0] >= thresholds[cr]) cr++;
-    let cg = start[(lin[1] * scale) | 0];
-    while (lin[1] >= thresholds[cg]) cg++;
-    let cb = start[(lin[2] * scale) | 0];
-    while (lin[2] >= thresholds[cb]) cb++;
+    const av = finiteOrZero(a[i]);
+    const bv = finiteOrZero(b[i]);
+    // Fast path, inlined for the common in-gamut pixel; gamutMapLab handles the rest.
+    // Multiplications by reciprocals: V8 keeps divisions by constants as divisions.
+    const fy = (Lv + 16) * INV_116;
+    const fx = fy + av * 0.002;
+    const fz = fy - bv * 0.005;
+    const x = xn * (fx > CIE_DELTA ? fx * fx * fx : (116 * fx - 16) * INV_KAPPA);
+    const y = yn * (fy > CIE_DELTA ? fy * fy * fy : (116 * fy - 16) * INV_KAPPA);
+    const z = zn * (fz > CIE_DELTA ? fz * fz * fz : (116 * fz - 16) * INV_KAPPA);
+    let r = i00 * x + i01 * y + i02 * z;
+    let g = i10 * x + i11 * y + i12 * z;
+    let bl = i20 * x + i21 * y + i22 * z;
+    if (r >= LOW && r <= HIGH && g >= LOW && g <= HIGH && bl >= LOW && bl <= HIGH) {
+      r = r < 0 ? 0 : r > 1 ? 1 : r;
+      g = g < 0 ? 0 : g > 1 ? 1 : g;
+      bl = bl < 0 ? 0 : bl > 1 ? 1 : bl;
+    } else {
+      gamutMapLab(Lv, av, bv, lin);
+      r = lin[0];
+      g = lin[1];
+      bl = lin[2];
+    }
+    lin[0] = r;
+    lin[1] = g;
+    lin[2] = bl;
+    let cr = start[(r * scale) | 0];
+    while (r >= thresholds[cr]) cr++;
+    let cg = start[(g * scale) | 0];
+    while (g >= thresholds[cg]) cg++;
+    let cb = start[(bl * scale) | 0];
+    while (bl >= thresholds[cb]) cb++;
     const u = (y0 * decode[cr] + y1 * decode[cg] + y2 * decode[cb]) * f.scale;
     const j = u | 0;
     const dL = 116 * (f.table[j] + (u - j) * f.slopes[j]) - 16 - Lv;
