@@ -107,7 +107,8 @@ const knownShape = {
   solverType: oneOf(SOLVER_TYPES),
   lowerOrderFinal: z.boolean(),
   eulerAtFinal: z.boolean(),
-  lambdaMinClipped: z.number().nullable(),
+  // -Infinity (no clipping) is its default, so infinities must pass.
+  lambdaMinClipped: z.custom<number>((v) => typeof v === 'number' && !Number.isNaN(v), { error: 'expected a number' }).nullable(),
   predictX0: z.boolean(),
   disableCorrector: z.array(z.number().int().min(0)),
   originalInferenceSteps: z.number().int().min(1),
