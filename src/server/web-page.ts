@@ -22,7 +22,8 @@ export const WEB_PAGE_HTML = /* html */ `<!doctype html>
   label { display: flex; flex-direction: column; gap: 3px; font-weight: 600; font-size: 13px; }
   input[type=text], input[type=number], textarea { font: inherit; padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; }
   .row { display: flex; gap: 10px; }
-  .row > label { flex: 1; }
+  .row > label { flex: 1; min-width: 0; }
+  .row input { width: 100%; }
   #drop { border: 2px dashed var(--line); border-radius: 10px; padding: 18px; text-align: center; cursor: pointer; }
   #drop.over { border-color: var(--accent); background: #c2410c14; }
   button { font: inherit; padding: 8px 14px; border-radius: 6px; border: 1px solid var(--line); cursor: pointer; }
@@ -96,6 +97,7 @@ export const WEB_PAGE_HTML = /* html */ `<!doctype html>
     state.hints = [];
     $('original').src = state.url;
     $('stage').hidden = false;
+    $('stage-help').textContent = 'Click the photo to pin a color; right-click a dot to remove it.';
     $('results').textContent = '';
     setError('');
     setStatus(file.name + ' (' + Math.round(file.size / 1024) + ' KB)');
