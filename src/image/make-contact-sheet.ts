@@ -9,6 +9,8 @@ export interface ContactSheetRow {
 const LABEL_WIDTH = 220;
 const GAP = 8;
 const FONT_SIZE = 16;
+/** About what fits in LABEL_WIDTH at FONT_SIZE in a sans-serif face; longer labels are shortened with "…". */
+const LABEL_CHARS = 22;
 
 /**
  * A PNG grid for evaluation sheets: one row per entry, its label on the left, each image fitted
@@ -43,7 +45,7 @@ export async function makeContactSheet(rows: ContactSheetRow[], options: { cellS
   const texts = rows
     .map((row, r) => {
       const y = GAP + r * (cellSize + GAP) + cellSize / 2;
-      return `<text x="${GAP}" y="${y}" font-family="sans-serif" font-size="${FONT_SIZE}" fill="#000">${escapeXml(row.label)}</text>`;
+      return `<text x="${GAP}" y="${y}" font-family="sans-serif" font-size="${FONT_SIZE}" fill="#000">${escapeXml(shorten(row.label))}</text>`;
     })
     .join('');
   const labels = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${texts}</svg>`);
@@ -52,6 +54,11 @@ export async function makeContactSheet(rows: ContactSheetRow[], options: { cellS
     ...tiles,
   ]);
   return sheet.png().toBuffer();
+}
+
+function shorten(label: string): string {
+  const chars = [...label];
+  return chars.length <= LABEL_CHARS ? label : `${chars.slice(0, LABEL_CHARS - 1).join('')}…`;
 }
 
 function escapeXml(text: string): string {
