@@ -72,6 +72,10 @@ export class UniPCMultistepScheduler extends MultistepSchedulerBase {
   private update(from: number, to: number, olderIdx: number[], order: number, corrector: boolean): Update {
     const predictX0 = this.config.predictX0;
     const s0 = alphaSigmaLambda(this.sigmas[from]);
+    if (this.sigmas[to] === 0 && !predictX0) {
+      // Into σ = 0 the first-order update is exactly x̂0 = (x - σ_s ε̂)/α_s (the general form is 0·∞).
+      return { x: 1 / s0.alpha, m0: -s0.sigma / s0.alpha, older: [], mNew: 0 };
+    }
     const t = alphaSigmaLambda(this.sigmas[to]);
     const h = t.lambda - s0.lambda;
     const hh = predictX0 ? -h : h;
