@@ -111,7 +111,8 @@ export async function runE2eBench(options: { model?: string; quick?: boolean; co
   const flops = flopsPerStep(manifest);
 
   // Peak first, on a quiet process: the pack's sessions are not loaded yet.
-  const peak = options.peak ?? (await measurePeakFlops({ minSeconds: options.quick ? 0.5 : 2 }));
+  const { runMatmulProbe } = await import('../runtime/index.js');
+  const peak = options.peak ?? (await measurePeakFlops({ n: 1024, probe: runMatmulProbe, minSeconds: options.quick ? 0.5 : 2 }));
 
   const loadStarted = performance.now();
   await colorize({ width: 64, height: 64, rgb: syntheticGrayRgb(64, 64) }, { model, seed: 1, steps: 2 });

@@ -20,6 +20,8 @@ export const ComponentSchema = z.object({
   sha256,
   bytes: z.number().int().positive(),
   parameters: z.number().int().nonnegative().optional(),
+  /** Multiply-adds ×2 of one call at batch 1 and the working size, counted by the exporter (benchmarks use it). */
+  flops: z.number().int().nonnegative().optional(),
   inputs: z.array(TensorSpecSchema).min(1),
   outputs: z.array(TensorSpecSchema).min(1),
 });

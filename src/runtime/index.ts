@@ -6,3 +6,4 @@ export { elementCount, sliceBatch, concatBatch, tileBatch } from './tensor.js';
 export type { FloatTensor, IdsTensor, HostTensor } from './tensor.js';
 export { createGenerator, sampleSeed, randomSeed } from './random.js';
 export type { RandomGenerator } from './random.js';
+export { runMatmulProbe, matmulModelBytes } from './matmul-probe.js';
