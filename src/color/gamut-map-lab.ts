@@ -12,9 +12,9 @@ import { labFInverse } from './lab-companding.js';
 export const GAMUT_ACCEPT_TOLERANCE = 1e-5;
 /** Tolerance of the chroma search itself, so mapped colours land on the surface, not beyond it. */
 const SEARCH_TOLERANCE = 1e-9;
-/** Stop when the chroma scale is known to 2^-20 (far below one 16-bit code) ... */
-const S_TOLERANCE = 2 ** -20;
-/** ... which takes at most 2 × 20 steps (see the loop); the cap only guards against NaN. */
+/** Stop when the chroma scale is known to 2^-16: chroma within 0.003 of the surface for C ≤ 200. */
+const S_TOLERANCE = 2 ** -16;
+/** Bisection fallbacks bound the steps to about 3 × 16; the cap only guards against NaN input. */
 const MAX_STEPS = 64;
 
 const [m00, m01, m02, m10, m11, m12, m20, m21, m22] = XYZ_TO_SRGB;
@@ -33,27 +33,33 @@ export function gamutMapLab(L: number, a: number, b: number, out: Float64Array):
   let lo = 1;
   let gHi = violation(fy, y, ka, kb, 1, out);
   if (gHi > GAMUT_ACCEPT_TOLERANCE) {
-    // Regula falsi on the violation, keeping [lo inside, hi outside] bracketed. When one end stalls
-    // (same side twice in a row) a bisection step follows, so the bracket at least halves every two
-    // steps: typically 4-8 evaluations, never worse than twice bisection's.
+    // Illinois (regula falsi that halves the stale end's value) on the violation, keeping
+    // [lo inside, hi outside] bracketed; every third step falls back to bisection if the bracket
+    // has not halved since, so it is never much slower than bisection. ~8 evaluations vs ~18.
     lo = 0;
     let hi = 1;
     let gLo = violation(fy, y, ka, kb, 0, out);
     let side = 0;
+    let width = 1;
     for (let k = 0; k < MAX_STEPS && hi - lo > S_TOLERANCE; k++) {
-      let s = side === 2 || side === -2 ? 0.5 * (lo + hi) : (lo * gHi - hi * gLo) / (gHi - gLo);
+      let s = (lo * gHi - hi * gLo) / (gHi - gLo);
+      if (k % 3 === 2) {
+        if (hi - lo > 0.5 * width) s = 0.5 * (lo + hi);
+        width = hi - lo;
+      }
       if (!(s > lo && s < hi)) s = 0.5 * (lo + hi);
       const g = violation(fy, y, ka, kb, s, out);
       if (g > 0) {
         hi = s;
         gHi = g;
-        side = side > 0 ? side + 1 : 1;
+        if (side === 1) gLo *= 0.5;
+        side = 1;
       } else {
         lo = s;
         gLo = g;
-        side = side < 0 ? side - 1 : -1;
+        if (side === -1) gHi *= 0.5;
+        side = -1;
       }
-      if (side > 2 || side < -2) side = side > 0 ? 1 : -1;
     }
     violation(fy, y, ka, kb, lo, out);
   }

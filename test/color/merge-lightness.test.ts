@@ -83,7 +83,7 @@ describe('mergeLightness', () => {
         expect(back.a[0]).toBeCloseTo(s * a[i], 2);
         expect(back.b[0]).toBeCloseTo(s * b[i], 2);
         // On the surface: some channel sits at 0 or 1 ...
-        expect(Math.min(...lin.map((v) => Math.min(v, 1 - v)))).toBeLessThan(1e-5);
+        expect(Math.min(...lin.map((v) => Math.min(v, 1 - v)))).toBeLessThan(1e-4);
         // ... and the largest such s: a little more chroma leaves the gamut.
         const beyond = labToRgbFloat({ width: 1, height: 1, L: L.subarray(i, i + 1), a: new Float32Array([a[i] * s * 1.001]), b: new Float32Array([b[i] * s * 1.001]) });
         expect(beyond.some((v) => v < 0 || v > 1)).toBe(true);
