@@ -12,7 +12,7 @@ import { labFInverse } from './lab-companding.js';
 export const GAMUT_ACCEPT_TOLERANCE = 1e-5;
 /** Tolerance of the chroma search itself, so mapped colours land on the surface, not beyond it. */
 const SEARCH_TOLERANCE = 1e-9;
-/** Stop when the chroma scale is known to 2^-16: chroma within 0.003 of the surface for C ≤ 200. */
+/** Stop when the chroma scale is known to 2^-16 of itself: the mapped chroma within 0.003 for C ≤ 200. */
 const S_TOLERANCE = 2 ** -16;
 /** Bisection fallbacks bound the steps to about 3 × 16; the cap only guards against NaN input. */
 const MAX_STEPS = 64;
@@ -41,7 +41,7 @@ export function gamutMapLab(L: number, a: number, b: number, out: Float64Array):
     let gLo = violation(fy, y, ka, kb, 0, out);
     let side = 0;
     let width = 1;
-    for (let k = 0; k < MAX_STEPS && hi - lo > S_TOLERANCE; k++) {
+    for (let k = 0; k < MAX_STEPS && hi - lo > S_TOLERANCE * hi; k++) {
       let s = (lo * gHi - hi * gLo) / (gHi - gLo);
       if (k % 3 === 2) {
         if (hi - lo > 0.5 * width) s = 0.5 * (lo + hi);
