@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { CancelledError, EXIT_CODES, exitCodeFor, isColorWizardError, OutputError } from '../errors/index.js';
+import { CancelledError, EXIT_CODES, exitCodeFor, InputImageError, isColorWizardError, OutputError } from '../errors/index.js';
 import { loadModelPack } from '../packs/index.js';
 import type { ColorizeResult, ColorHint } from '../pipeline/index.js';
 import { colorize, validateOptions } from '../pipeline/index.js';
@@ -87,7 +87,30 @@ async function runColorize(inputs: string[], flags: ColorizeFlags): Promise<numb
   // Validate once up front: a bad flag fails the whole command before any file is touched.
   const settings = validateOptions(options);
   const session = { provider: parseExecutionProvider(flags.provider ?? 'cpu'), intraOpThreads: num(flags.threads) };
-  const pack = await loadModelPack(settings.model, session);
+  // Ctrl-C from here on cancels cleanly: the current image stops before its next model call, nothing half-written stays.
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(EXIT_CODES.CANCELLED); // second Ctrl-C: leave now
+    process.stderr.write('\ncancelling… (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await colorizeFiles(inputs, flags, options, settings.model, session, controller);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function colorizeFiles(
+  inputs: string[],
+  flags: ColorizeFlags,
+  options: Record<string, unknown>,
+  model: string | undefined,
+  session: { provider: 'cpu' | 'cuda'; intraOpThreads?: number },
+  controller: AbortController,
+): Promise<number> {
+  const pack = await loadModelPack(model, session);
   if (pack.manifest.training.randomWeights) {
     process.stderr.write(`warning: model pack "${pack.name}" has random weights (a test pack): its output is not a colorization.\n`);
   }
@@ -102,43 +125,36 @@ async function runColorize(inputs: string[], flags: ColorizeFlags): Promise<numb
     throw new OutputError(`Cannot create output folder ${flags.output}: ${(cause as Error).message}`, { cause });
   }
 
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(EXIT_CODES.CANCELLED); // second Ctrl-C: leave now
-    process.stderr.write('\ncancelling… (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
   let failed = 0;
   let lastCode: number = EXIT_CODES.OK;
-  try {
-    for (const file of files) {
-      if (controller.signal.aborted) break;
-      const bar = createProgressBar(process.stderr, basename(file.path));
-      try {
-        if (file.problem !== undefined) throw new OutputError(file.problem);
-        const result = await colorize(file.path, { ...options, signal: controller.signal, session, onProgress: bar.update });
-        bar.done();
-        const outputs = await writeSamples(result, file.path, flags.output);
-        report(flags, file.path, result, outputs);
-      } catch (error) {
-        bar.done();
-        if (error instanceof CancelledError) {
-          lastCode = EXIT_CODES.CANCELLED;
-          failed++;
-          reportError(flags, file.path, error);
-          break;
-        }
+  for (const file of files) {
+    if (controller.signal.aborted) break;
+    const bar = createProgressBar(process.stderr, basename(file.path));
+    try {
+      if (file.problem !== undefined) throw new InputImageError(file.problem);
+      const result = await colorize(file.path, { ...options, signal: controller.signal, session, onProgress: bar.update });
+      bar.done();
+      const outputs = await writeSamples(result, file.path, flags.output);
+      report(flags, file.path, result, outputs);
+    } catch (error) {
+      bar.done();
+      if (error instanceof CancelledError) {
+        lastCode = EXIT_CODES.CANCELLED;
         failed++;
-        lastCode = exitCodeFor(error);
         reportError(flags, file.path, error);
+        break;
       }
+      failed++;
+      lastCode = exitCodeFor(error);
+      reportError(flags, file.path, error);
     }
-  } finally {
-    process.off('SIGINT', onSigint);
+  }
+  // Ctrl-C between images, or before the first one started, still ends as cancelled, not as success.
+  if (controller.signal.aborted || lastCode === EXIT_CODES.CANCELLED) {
+    if (failed === 0) process.stderr.write('color-wizard: cancelled.\n');
+    return EXIT_CODES.CANCELLED;
   }
   if (failed === 0) return EXIT_CODES.OK;
-  if (lastCode === EXIT_CODES.CANCELLED) return EXIT_CODES.CANCELLED;
   return files.length === 1 ? lastCode : EXIT_CODES.PARTIAL;
 }
 
