@@ -22,20 +22,22 @@ export async function runLabBench(): Promise<Record<string, unknown>> {
   const allocated = process.memoryUsage().arrayBuffers - before;
   const peakBytesOverPlanes = (allocated + rgb.byteLength) / planesBytes;
 
-  const ours = median(await timeRuns(() => void rgbToLab(rgb, WIDTH, HEIGHT)));
-  const oursReused = median(await timeRuns(() => void rgbToLab(rgb, WIDTH, HEIGHT, 3, lab)));
-  const lightnessOnly = median(await timeRuns(() => void rgbToLightness(rgb, WIDTH, HEIGHT)));
-  const viaSharp = median(
-    await timeRuns(() =>
-      sharp(rgb, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
-        .toColourspace('lab')
-        .raw({ depth: 'float' })
-        .toBuffer()
-        .then(() => undefined),
-    ),
-  );
+  // Interleaved rounds, so a busy machine slows every contender alike.
+  const [ours, oursReused, viaSharp, lightnessOnly] = (
+    await timeInterleaved([
+      () => void rgbToLab(rgb, WIDTH, HEIGHT),
+      () => void rgbToLab(rgb, WIDTH, HEIGHT, 3, lab),
+      () =>
+        sharp(rgb, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
+          .toColourspace('lab')
+          .raw({ depth: 'float' })
+          .toBuffer()
+          .then(() => undefined),
+      () => void rgbToLightness(rgb, WIDTH, HEIGHT),
+    ])
+  ).map(median);
 
-  const merge = median(await timeRuns(() => void mergeLightness(lab.L, lab.a, lab.b, WIDTH, HEIGHT), 3));
+  const [merge] = (await timeInterleaved([() => void mergeLightness(lab.L, lab.a, lab.b, WIDTH, HEIGHT)], 3)).map(median);
   // Worst case for the gamut search: random chroma, most of it out of gamut.
   const random = randomChroma(n, 7);
   const startRandom = performance.now();
@@ -110,13 +112,16 @@ function randomChroma(n: number, seed: number): { a: Float32Array; b: Float32Arr
   return { a, b };
 }
 
-async function timeRuns(run: () => void | Promise<void>, runs = RUNS): Promise<number[]> {
-  await run(); // warm-up: JIT, libvips operation setup
-  const seconds: number[] = [];
+/** Seconds per run for each contender, over `runs` rounds that run every contender once. */
+async function timeInterleaved(contenders: (() => void | Promise<void>)[], runs = RUNS): Promise<number[][]> {
+  for (const run of contenders) await run(); // warm-up: JIT, lookup tables, libvips operation setup
+  const seconds = contenders.map((): number[] => []);
   for (let k = 0; k < runs; k++) {
-    const start = performance.now();
-    await run();
-    seconds.push((performance.now() - start) / 1000);
+    for (const [c, run] of contenders.entries()) {
+      const start = performance.now();
+      await run();
+      seconds[c].push((performance.now() - start) / 1000);
+    }
   }
   return seconds;
 }
