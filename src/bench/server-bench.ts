@@ -26,69 +26,95 @@ type Autocannon = (options: {
 }>;
 
 /**
- * HTTP overhead of the server: the same job through POST /v1/colorize (autocannon on loopback,
- * one connection, so requests never queue) and through colorize() called directly, in one run.
- * Overhead share = (mean HTTP latency − mean library time) / mean library time; target ≤ 10%.
- * Also times the asynchronous flow (POST /v1/colorizations → SSE until done → GET the sample).
+ * HTTP overhead of the server: the same job through POST /v1/colorize and through colorize()
+ * called directly, in one run. The two are interleaved job by job, so load from other processes
+ * hits both alike. Overhead share = (mean HTTP time − mean library time) / mean library time;
+ * target ≤ 10%. The asynchronous flow (POST /v1/colorizations → SSE until done → GET the sample)
+ * is interleaved the same way. Throughput and latency percentiles come from autocannon on loopback.
  */
 export async function runServerBench(options: { model?: string; quick?: boolean }): Promise<Record<string, unknown>> {
   const model = options.model ?? join(PACKAGE_ROOT, 'test', 'fixtures', 'tiny-pack');
-  const jobs = options.quick ? 10 : 40;
+  const jobs = options.quick ? 8 : 24;
   const size = 256;
   const image = await syntheticGrayPng(size, size);
-  const jobOptions = { seed: 1, steps: options.quick ? 4 : 8, prompt: 'red car, autumn trees', format: 'png' as const, model };
+  const jobOptions = { seed: 1, steps: options.quick ? 4 : 8, prompt: 'red car, autumn trees', format: 'png' as const };
 
-  // 1. The library alone (warm-up first: session creation is not per-job work).
-  await colorize(image, jobOptions);
-  const library: number[] = [];
-  for (let i = 0; i < jobs; i++) {
-    const started = performance.now();
-    await colorize(image, jobOptions);
-    library.push(performance.now() - started);
-  }
-
-  // 2. The same jobs over HTTP.
   const dependencies = await libraryDependencies({ model });
   const app = await createServer({ ...dependencies, model, concurrency: 1, queue: 64 });
   try {
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
-    const { model: _model, ...httpOptions } = jobOptions;
-    const url = `${base}/v1/colorize?options=${encodeURIComponent(JSON.stringify(httpOptions))}`;
-    const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-    const request = { url, method: 'POST' as const, headers: { 'content-type': 'image/png' }, body: image, connections: 1, timeout: 120 };
-    await autocannon({ ...request, amount: 2 }); // warm-up: JIT, sockets
-    const http = await autocannon({ ...request, amount: jobs });
-    if (http['2xx'] !== jobs) throw new Error(`HTTP run: ${http['2xx']} of ${jobs} succeeded (errors ${http.errors}, non-2xx ${http.non2xx})`);
+    const url = `${base}/v1/colorize?options=${encodeURIComponent(JSON.stringify(jobOptions))}`;
+    const direct = () => colorize(image, { ...jobOptions, model });
+    const overHttp = async () => {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'image/png' }, body: new Uint8Array(image) });
+      if (response.status !== 200) throw new Error(`POST /v1/colorize: HTTP ${response.status} ${await response.text()}`);
+      await response.arrayBuffer();
+    };
 
+    // Warm-up: session creation, JIT and sockets are not per-job work.
+    await direct();
+    await overHttp();
+    await timeAsyncFlow(base, image, jobOptions);
+
+    // 1. Overhead, interleaved.
+    const library: number[] = [];
+    const http: number[] = [];
     const asyncFlow: number[] = [];
-    for (let i = 0; i < Math.min(jobs, 10); i++) asyncFlow.push(await timeAsyncFlow(base, image, httpOptions));
+    for (let i = 0; i < jobs; i++) {
+      library.push(await timed(direct));
+      http.push(await timed(overHttp));
+      if (i % 3 === 0) asyncFlow.push(await timeAsyncFlow(base, image, jobOptions));
+    }
+
+    // 2. Throughput and latency under load: one connection (no queueing), then two (requests queue).
+    const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+    const request = { url, method: 'POST' as const, headers: { 'content-type': 'image/png' }, body: image, timeout: 120 };
+    const load: Record<string, unknown> = {};
+    for (const connections of [1, 2]) {
+      const run = await autocannon({ ...request, connections, amount: jobs });
+      if (run['2xx'] !== jobs) throw new Error(`autocannon: ${run['2xx']} of ${jobs} succeeded (errors ${run.errors}, non-2xx ${run.non2xx})`);
+      load[`connections${connections}`] = {
+        meanMs: round(run.latency.average),
+        p50Ms: run.latency.p50,
+        p90Ms: run.latency.p90,
+        p99Ms: run.latency.p99,
+        maxMs: run.latency.max,
+        jobsPerS: round(run.requests.total / run.duration),
+      };
+    }
 
     const libraryMean = mean(library);
+    const stats = (values: number[]) => ({ meanMs: round(mean(values)), p50Ms: round(percentile(values, 50)), p90Ms: round(percentile(values, 90)), maxMs: round(Math.max(...values)) });
     const result = {
       model,
       image: `${size}x${size} PNG`,
       steps: jobOptions.steps,
       jobs,
-      library: { meanMs: round(libraryMean), p50Ms: round(percentile(library, 50)), p90Ms: round(percentile(library, 90)), p99Ms: round(percentile(library, 99)), jobsPerS: round(1000 / libraryMean) },
-      http: {
-        meanMs: round(http.latency.average),
-        p50Ms: http.latency.p50,
-        p90Ms: http.latency.p90,
-        p99Ms: http.latency.p99,
-        maxMs: http.latency.max,
-        jobsPerS: round(http.requests.total / http.duration),
-      },
-      asyncFlow: { meanMs: round(mean(asyncFlow)), p50Ms: round(percentile(asyncFlow, 50)), maxMs: round(Math.max(...asyncFlow)) },
-      overheadShare: round((http.latency.average - libraryMean) / libraryMean, 4),
-      asyncOverheadShare: round((mean(asyncFlow) - libraryMean) / libraryMean, 4),
-      target: '≤ 0.10',
+      library: { ...stats(library), jobsPerS: round(1000 / libraryMean) },
+      http: stats(http),
+      asyncFlow: stats(asyncFlow),
+      load,
+      // Medians resist the load spikes of a shared machine; means are given too.
+      overheadShare: round((median(http) - median(library)) / median(library), 4),
+      asyncOverheadShare: round((median(asyncFlow) - median(library)) / median(library), 4),
+      overheadShareOfMeans: round((mean(http) - libraryMean) / libraryMean, 4),
+      target: 0.1,
     };
-    console.table({ library: result.library, http: result.http, async: result.asyncFlow });
-    console.log(`HTTP overhead per job: ${(100 * result.overheadShare).toFixed(1)}% (sync), ${(100 * result.asyncOverheadShare).toFixed(1)}% (async flow); target ≤ 10%`);
+    console.table({ library: result.library, 'POST /v1/colorize': result.http, 'async flow': result.asyncFlow, ...load });
+    console.log(
+      `HTTP overhead per job (medians): ${(100 * result.overheadShare).toFixed(1)}% sync, ${(100 * result.asyncOverheadShare).toFixed(1)}% async flow` +
+        ` (of means: ${(100 * result.overheadShareOfMeans).toFixed(1)}%); target ≤ 10%`,
+    );
     return result;
   } finally {
     await app.close();
   }
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
 }
 
 /** Submit, follow the SSE stream to its final event, download sample 1. */
@@ -117,6 +143,7 @@ async function syntheticGrayPng(width: number, height: number): Promise<Buffer> 
   return encodeImage({ width, height, rgb }, { format: 'png' });
 }
 
+const median = (values: number[]) => percentile(values, 50);
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 

@@ -44,20 +44,21 @@ describe.skipIf(!hasChromium)(title, () => {
   /** Decodes a PNG screenshot in the page itself and measures it: no image decoder needed in Node. */
   const measure = (png: Buffer) =>
     page.evaluate(async (b64) => {
+      const { document, Image } = globalThis as any; // runs in the page (tsconfig has no DOM lib)
       const img = new Image();
       img.src = 'data:image/png;base64,' + b64;
       await img.decode();
       const canvas = document.createElement('canvas');
       canvas.width = img.naturalWidth;
       canvas.height = img.naturalHeight;
-      const ctx = canvas.getContext('2d')!;
+      const ctx = canvas.getContext('2d');
       ctx.drawImage(img, 0, 0);
       const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
       const colors = new Set<number>();
       let chroma = 0;
       for (let i = 0; i < data.length; i += 4) {
-        colors.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-        chroma += Math.max(data[i]!, data[i + 1]!, data[i + 2]!) - Math.min(data[i]!, data[i + 1]!, data[i + 2]!);
+        colors.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        chroma += Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]);
       }
       return { width: canvas.width, height: canvas.height, distinctColors: colors.size, meanChroma: chroma / (data.length / 4) };
     }, png.toString('base64'));
@@ -79,14 +80,15 @@ describe.skipIf(!hasChromium)(title, () => {
     const statuses: string[] = [];
     await page.exposeFunction('reportStatus', (text: string) => statuses.push(text));
     await page.evaluate(() => {
-      const status = document.getElementById('status')!;
-      new MutationObserver(() => (window as unknown as { reportStatus: (t: string) => void }).reportStatus(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
+      const { document, MutationObserver, window } = globalThis as any;
+      const status = document.getElementById('status');
+      new MutationObserver(() => window.reportStatus(status.textContent ?? '')).observe(status, { childList: true, characterData: true, subtree: true });
     });
 
     await page.click('#colorize');
     await page.waitForFunction(
       () => {
-        const samples = [...document.querySelectorAll<HTMLImageElement>('#results img.sample')];
+        const samples: Array<{ complete: boolean; naturalWidth: number }> = [...(globalThis as any).document.querySelectorAll('#results img.sample')];
         return samples.length === 2 && samples.every((img) => img.complete && img.naturalWidth > 0);
       },
       undefined,
@@ -121,7 +123,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.goto(`${base}/`);
     await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image at all') });
     await page.click('#colorize');
-    await page.waitForFunction(() => (document.getElementById('error')?.textContent ?? '').length > 0);
+    await page.waitForFunction(() => ((globalThis as any).document.getElementById('error').textContent ?? '').length > 0);
     expect(await page.textContent('#error')).toContain('UNSUPPORTED_MEDIA_TYPE');
     expect(await page.isEnabled('#colorize')).toBe(true);
   });
