@@ -28,6 +28,7 @@ interface ColorizeFlags {
   metadata: boolean;
   model?: string;
   maxPixels?: string;
+  decodeMaxPixels?: string;
   provider?: string;
   threads?: string;
   json?: boolean;
@@ -56,6 +57,7 @@ export function registerColorizeCommand(program: Command): void {
     .option('--no-metadata', 'do not copy EXIF/ICC from the input')
     .option('-m, --model <path|name>', 'model pack folder or name under models/ (default: the bundled pack)')
     .option('--max-pixels <n>', 'refuse inputs larger than this many pixels', undefined)
+    .option('--decode-max-pixels <n>', 'run the decoder at most at this size; larger photos get guided upsampling (default 1048576)')
     .addOption(new Option('--provider <name>', 'ONNX Runtime execution provider').choices(['cpu', 'cuda']).default('cpu'))
     .option('--threads <n>', 'ONNX Runtime threads per operator (0 = all cores)')
     .option('--json', 'print one JSON object per input on stdout')
@@ -82,6 +84,7 @@ async function runColorize(inputs: string[], flags: ColorizeFlags): Promise<numb
       keepMetadata: flags.metadata,
       model: flags.model,
       maxPixels: num(flags.maxPixels),
+      decodeMaxPixels: num(flags.decodeMaxPixels),
     }).filter(([, v]) => v !== undefined),
   );
   // Validate once up front: a bad flag fails the whole command before any file is touched.

@@ -39,6 +39,11 @@ export const ColorizeOptionsSchema = z
     keepMetadata: z.boolean().default(true),
     /** Model pack folder or name under models/; the default pack when absent. */
     model: z.string().min(1).optional(),
+    /**
+     * The lightness-aware decoder runs at most at this many pixels; larger photos get its chroma carried to
+     * full resolution by guided upsampling on their own L (linear cost). Raise it for the decoder at full size.
+     */
+    decodeMaxPixels: z.number().int().min(4096).max(1_000_000_000).default(1_048_576),
     /** Refuse inputs above this many pixels (checked from the header). */
     maxPixels: z.number().int().positive().max(1_000_000_000).default(100_000_000),
   })

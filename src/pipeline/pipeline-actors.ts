@@ -8,7 +8,7 @@ import { buildHintMap, encodeText, parsePrompt } from '../prompts/index.js';
 import type { FloatTensor, HostTensor, OnnxModel } from '../runtime/index.js';
 import { createGenerator, randomSeed, sampleSeed, tileBatch } from '../runtime/index.js';
 import { createScheduler } from '../schedulers/index.js';
-import { decodeAb, encodeGray, quantizeLatent, resizeArea } from '../vqvae/index.js';
+import { decodeAb, encodeGray, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { PreparedRun } from './pipeline-machine.js';
 import type { RunWorkspace } from './run-workspace.js';
@@ -234,14 +234,18 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
       throwIfCancelled(signal, ws.runtime.signal);
       const quantized = await quantizeLatent(pack, { data: Float32Array.from(input.latent), dims });
       const per = dims[1] * dims[2] * dims[3];
+      // Very large photos: decode at decodeMaxPixels, then carry chroma to full size along the original L.
+      const scale = Math.min(1, Math.sqrt(input.settings.decodeMaxPixels / (image.width * image.height)));
+      const dw = Math.max(4, Math.round(image.width * scale));
+      const dh = Math.max(4, Math.round(image.height * scale));
+      const decodeL = scale < 1 ? resizeArea(image.L, image.height, image.width, dh, dw) : image.L;
       ws.ab = [];
       for (let k = 0; k < n; k++) {
-        ws.ab.push(
-          await decodeAb(pack, quantized.data.subarray(k * per, (k + 1) * per), image.L, image.width, image.height, {
-            signal: anySignal(signal, ws.runtime.signal),
-            tileSize: ws.runtime.tileSize,
-          }),
-        );
+        const ab = await decodeAb(pack, quantized.data.subarray(k * per, (k + 1) * per), decodeL, scale < 1 ? dw : image.width, scale < 1 ? dh : image.height, {
+          signal: anySignal(signal, ws.runtime.signal),
+          tileSize: ws.runtime.tileSize,
+        });
+        ws.ab.push(scale < 1 ? guidedUpsample(ab, decodeL, dw, dh, image.L, image.width, image.height) : ab);
       }
       return { ms: performance.now() - started };
     }),

@@ -3,3 +3,5 @@ export { quantizeLatent } from './quantize.js';
 export { decodeAb } from './decode-ab.js';
 export type { DecodeOptions } from './decode-ab.js';
 export { resizeBilinear, resizeArea } from './bilinear.js';
+export { guidedUpsample } from './guided-upsample.js';
+export type { GuidedUpsampleOptions } from './guided-upsample.js';

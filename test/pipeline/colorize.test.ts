@@ -131,3 +131,19 @@ describe('colorize (end to end with the tiny exported pack)', () => {
     expect(out.bitDepth).toBe(16);
   });
 });
+
+describe('colorize above decodeMaxPixels', () => {
+  it('decodes at the cap and upsamples chroma along the original L, keeping L exact', async () => {
+    const w = 300;
+    const h = 200;
+    const rgb = grayImage(w, h, 4);
+    const r = await colorize({ width: w, height: h, rgb }, { model, seed: 5, steps: 2, decodeMaxPixels: 4096 });
+    const out = await readImage(r.samples[0].image);
+    expect([out.width, out.height]).toEqual([w, h]);
+    const lOut = rgbToLightness(out.rgb, w, h);
+    const lIn = rgbToLightness(rgb, w, h);
+    let sum = 0;
+    for (let i = 0; i < lIn.length; i++) sum += Math.abs(lOut[i] - lIn[i]);
+    expect(sum / lIn.length).toBeLessThanOrEqual(0.5);
+  });
+});
