@@ -1,0 +1,52 @@
+import { describe, expect, it, vi } from 'vitest';
+import { buildProgram } from '../../src/cli/main.js';
+import { parseByteSize } from '../../src/server/settings.js';
+
+const { serve } = vi.hoisted(() => ({ serve: vi.fn(async (_options: Record<string, unknown>) => {}) }));
+vi.mock('../../src/server/serve.js', () => ({ serve }));
+
+describe('color-wizard serve', () => {
+  it('maps flags to server settings', async () => {
+    await buildProgram().parseAsync(
+      ['serve', '--port', '0', '--host', '0.0.0.0', '--concurrency', '2', '--queue', '4', '--results-ttl', '30', '--body-limit', '10mb', '--cors', 'https://a.example', '--cors', 'https://b.example', '--model', 'cw-tiny', '--timeout', '0', '--quiet'],
+      { from: 'user' },
+    );
+    expect(serve).toHaveBeenCalledTimes(1);
+    expect(serve.mock.calls[0]![0]).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      concurrency: 2,
+      queue: 4,
+      resultsTtlSeconds: 30,
+      bodyLimit: 10 * 1024 * 1024,
+      cors: ['https://a.example', 'https://b.example'],
+      model: 'cw-tiny',
+      timeoutSeconds: 0,
+      logger: false,
+    });
+  });
+
+  it('has the documented defaults (loopback, CORS off)', async () => {
+    serve.mockClear();
+    await buildProgram().parseAsync(['serve'], { from: 'user' });
+    expect(serve.mock.calls[0]![0]).toMatchObject({ port: 8080, host: '127.0.0.1', concurrency: 1, queue: 16, resultsTtlSeconds: 600, bodyLimit: 50 * 1024 * 1024, cors: false, timeoutSeconds: 300, logger: true });
+  });
+
+  it('rejects bad flag values as usage errors', async () => {
+    const program = buildProgram();
+    program.commands.find((c) => c.name() === 'serve')!.configureOutput({ writeErr: () => {} });
+    await expect(program.parseAsync(['serve', '--concurrency', '0'], { from: 'user' })).rejects.toMatchObject({ code: 'commander.invalidArgument' });
+    await expect(buildProgram().configureOutput({ writeErr: () => {} }).parseAsync(['serve', '--body-limit', 'lots'], { from: 'user' })).rejects.toThrow();
+  });
+});
+
+describe('parseByteSize', () => {
+  it('reads binary units', () => {
+    expect(parseByteSize('50mb')).toBe(52_428_800);
+    expect(parseByteSize('512KB')).toBe(524_288);
+    expect(parseByteSize('1.5g')).toBe(1_610_612_736);
+    expect(parseByteSize('1000')).toBe(1000);
+    expect(() => parseByteSize('-1mb')).toThrow(/invalid size/);
+    expect(() => parseByteSize('10 parsecs')).toThrow(/b, kb, mb or gb/);
+  });
+});
