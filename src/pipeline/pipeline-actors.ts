@@ -224,7 +224,7 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
       },
     ),
 
-    decode: fromPromise<{ ms: number }, { latent: number[]; run: Run; settings: ColorizeSettings }>(async ({ input, signal }) => {
+    decode: fromPromise<{ ms: number; upsampleMs: number }, { latent: number[]; run: Run; settings: ColorizeSettings }>(async ({ input, signal }) => {
       const started = performance.now();
       const pack = requirePack(ws);
       if (ws.image === undefined) await prepareWorkspace(ws, signal, input.settings);
@@ -240,14 +240,17 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
       const dh = Math.max(4, Math.round(image.height * scale));
       const decodeL = scale < 1 ? resizeArea(image.L, image.height, image.width, dh, dw) : image.L;
       ws.ab = [];
+      let upsampleMs = 0;
       for (let k = 0; k < n; k++) {
         const ab = await decodeAb(pack, quantized.data.subarray(k * per, (k + 1) * per), decodeL, scale < 1 ? dw : image.width, scale < 1 ? dh : image.height, {
           signal: anySignal(signal, ws.runtime.signal),
           tileSize: ws.runtime.tileSize,
         });
+        const upStarted = performance.now();
         ws.ab.push(scale < 1 ? guidedUpsample(ab, decodeL, dw, dh, image.L, image.width, image.height) : ab);
+        upsampleMs += performance.now() - upStarted;
       }
-      return { ms: performance.now() - started };
+      return { ms: performance.now() - started, upsampleMs };
     }),
 
     fuse: fromPromise<{ ms: number }, { settings: ColorizeSettings }>(async ({ input }) => {

@@ -54,6 +54,7 @@ const zeroTimings = (): StageTimings => ({
   prepareMs: 0,
   denoiseMs: 0,
   decodeMs: 0,
+  upsampleMs: 0,
   fuseMs: 0,
   encodeMs: 0,
   totalMs: 0,
@@ -84,7 +85,7 @@ export const pipelineMachine = setup({
     loadPack: notProvided<{ ms: number }, { settings: ColorizeSettings }>('loadPack'),
     prepare: notProvided<PreparedRun & { readMs: number; prepareMs: number }, { settings: ColorizeSettings }>('prepare'),
     denoiseStep: notProvided<{ latent: number[]; ms: number }, { step: number; latent: number[]; run: Run; settings: ColorizeSettings }>('denoiseStep'),
-    decode: notProvided<{ ms: number }, { latent: number[]; run: Run; settings: ColorizeSettings }>('decode'),
+    decode: notProvided<{ ms: number; upsampleMs: number }, { latent: number[]; run: Run; settings: ColorizeSettings }>('decode'),
     fuse: notProvided<{ ms: number }, { settings: ColorizeSettings }>('fuse'),
     encode: notProvided<{ ms: number; outputs: Omit<ColorizedSample, 'image'>[] }, { settings: ColorizeSettings; run: Run }>('encode'),
   },
@@ -171,7 +172,10 @@ export const pipelineMachine = setup({
       invoke: {
         src: 'decode',
         input: ({ context }) => ({ latent: context.latent!, run: context.run!, settings: context.settings! }),
-        onDone: { target: 'fusing', actions: assign({ timings: ({ context, event }) => ({ ...context.timings, decodeMs: event.output.ms }) }) },
+        onDone: {
+          target: 'fusing',
+          actions: assign({ timings: ({ context, event }) => ({ ...context.timings, decodeMs: event.output.ms, upsampleMs: event.output.upsampleMs }) }),
+        },
         onError: { target: 'failed', actions: 'recordError' },
       },
     },

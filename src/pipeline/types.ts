@@ -64,6 +64,8 @@ export interface StageTimings {
   prepareMs: number;
   denoiseMs: number;
   decodeMs: number;
+  /** Part of decodeMs: guided upsampling of chroma above decodeMaxPixels. */
+  upsampleMs: number;
   fuseMs: number;
   encodeMs: number;
   totalMs: number;

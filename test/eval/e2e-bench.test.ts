@@ -58,7 +58,7 @@ describe('runE2eBench', () => {
         model: 'tiny',
         prompt: { text: '', negative: '', understood: [] },
         // Denoising takes 10 ms per sample.
-        timings: { readMs: 1, loadMs: 0, prepareMs: 0, denoiseMs: 10 * samples, decodeMs: 2, fuseMs: 0, encodeMs: 1, totalMs: 20, modelMs: 9 },
+        timings: { readMs: 1, loadMs: 0, prepareMs: 0, denoiseMs: 10 * samples, decodeMs: 2, upsampleMs: 0, fuseMs: 0, encodeMs: 1, totalMs: 20, modelMs: 9 },
       };
     };
     const peak = { flopsPerSecond: 1e9, method: 'fixed', n: 1, threads: 1, repeats: 3, seconds: 0 };

@@ -22,7 +22,7 @@ export function fakeColorize(chroma: (prompt: string, sample: number) => [number
       const image = await encodeImage({ width, height, rgb }, { format: 'png' });
       samples.push({ index: k, seed: (options.seed ?? 0) + k - 1, image, format: 'png' as const, width, height });
     }
-    const zero = { readMs: 0, loadMs: 0, prepareMs: 0, denoiseMs: 10, decodeMs: 0, fuseMs: 0, encodeMs: 0, totalMs: 10, modelMs: 0 };
+    const zero = { readMs: 0, loadMs: 0, prepareMs: 0, denoiseMs: 10, decodeMs: 0, upsampleMs: 0, fuseMs: 0, encodeMs: 0, totalMs: 10, modelMs: 0 };
     return {
       width,
       height,

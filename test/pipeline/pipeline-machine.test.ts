@@ -35,7 +35,7 @@ function fakeMachine(steps: number, hooks: { denoise?: (step: number) => Promise
       }),
       decode: fromPromise(async () => {
         if (hooks.decodeFails) throw new OptionsError('decoder exploded', { details: { where: 'decode' } });
-        return { ms: 1 };
+        return { ms: 1, upsampleMs: 0 };
       }),
       fuse: fromPromise(async () => ({ ms: 1 })),
       encode: fromPromise(async () => ({ ms: 1, outputs: [{ index: 1, seed: 1, format: 'png' as const, width: 8, height: 8 }] })),
