@@ -4,6 +4,7 @@
  */
 import { alphasCumprodOf, makeBetas, spacedTimesteps } from './noise-schedule.js';
 import { checkTimestepRange } from './ddpm.js';
+import { addScaledNoise, ddimUpdate } from './kernels.js';
 import { DiscreteSchedulerBase, epsilonCoefficients, x0Coefficients } from './scheduler-base.js';
 import type { SchedulerConfig } from './scheduler-config.js';
 import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
@@ -39,8 +40,7 @@ export class DDIMScheduler extends DiscreteSchedulerBase {
     // 2. x̂0 and ε̂ (ε̂ from the unclipped prediction, as diffusers does by default).
     const [cS, cM] = x0Coefficients(this.config.predictionType, alpha, sigma);
     const [eS, eM] = epsilonCoefficients(this.config.predictionType, alpha, sigma);
-    const clip = this.config.clipSample;
-    const range = this.config.clipSampleRange;
+    const range = this.config.clipSample ? this.config.clipSampleRange : Infinity;
 
     // 3. σ_t (eq. 16) and the direction pointing to x_t.
     const variance = ((1 - abPrev) / (1 - abT)) * (1 - abT / abPrev);
@@ -50,15 +50,8 @@ export class DDIMScheduler extends DiscreteSchedulerBase {
     const noise = std > 0 ? this.drawNoise(n, input.generator) : undefined;
 
     const { prev, pred } = this.outputBuffers(n);
-    for (let i = 0; i < n; i++) {
-      const s = sample[i];
-      const m = modelOutput[i];
-      let x0 = cS * s + cM * m;
-      if (clip) x0 = x0 < -range ? -range : x0 > range ? range : x0;
-      pred[i] = x0;
-      prev[i] = cX0 * x0 + cDir * (eS * s + eM * m);
-    }
-    if (noise !== undefined) for (let i = 0; i < n; i++) prev[i] += std * noise[i];
+    ddimUpdate(sample, modelOutput, pred, prev, cS, cM, range, eS, eM, cX0, cDir);
+    if (noise !== undefined) addScaledNoise(prev, noise, std);
     this.endStep();
     return { prevSample: prev, predOriginalSample: pred };
   }

@@ -4,6 +4,7 @@
  */
 import { SchedulerConfigError } from '../errors/index.js';
 import { alphasCumprodOf, makeBetas, spacedTimesteps } from './noise-schedule.js';
+import { addScaledNoise, x0ThenAffine } from './kernels.js';
 import { DiscreteSchedulerBase, x0Coefficients } from './scheduler-base.js';
 import type { SchedulerConfig } from './scheduler-config.js';
 import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
@@ -49,8 +50,7 @@ export class DDPMScheduler extends DiscreteSchedulerBase {
 
     // 2. x̂0 from the model output.
     const [cS, cM] = x0Coefficients(this.config.predictionType, Math.sqrt(abT), Math.sqrt(betaProdT));
-    const clip = this.config.clipSample;
-    const range = this.config.clipSampleRange;
+    const range = this.config.clipSample ? this.config.clipSampleRange : Infinity;
 
     // 3. Posterior mean μ̃ = c0 x̂0 + cx x_t (eq. 7).
     const c0 = (Math.sqrt(abPrev) * betaT) / betaProdT;
@@ -65,14 +65,8 @@ export class DDPMScheduler extends DiscreteSchedulerBase {
     const noise = std > 0 ? this.drawNoise(n, input.generator) : undefined;
 
     const { prev, pred } = this.outputBuffers(n);
-    for (let i = 0; i < n; i++) {
-      const s = sample[i];
-      let x0 = cS * s + cM * modelOutput[i];
-      if (clip) x0 = x0 < -range ? -range : x0 > range ? range : x0;
-      pred[i] = x0;
-      prev[i] = c0 * x0 + cx * s;
-    }
-    if (noise !== undefined) for (let i = 0; i < n; i++) prev[i] += std * noise[i];
+    x0ThenAffine(sample, modelOutput, pred, prev, cS, cM, range, c0, cx);
+    if (noise !== undefined) addScaledNoise(prev, noise, std);
     this.endStep();
     return { prevSample: prev, predOriginalSample: pred };
   }

@@ -5,6 +5,7 @@
  * `dpmpp-2m-karras` is the same solver on Karras et al.'s σ schedule.
  */
 import { alphaSigmaLambda, MultistepSchedulerBase } from './multistep-schedule.js';
+import { dpmUpdate } from './kernels.js';
 import { ensureBuffer, x0Coefficients } from './scheduler-base.js';
 import type { SchedulerConfig } from './scheduler-config.js';
 import type { SchedulerName, SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
@@ -92,13 +93,7 @@ export class DPMSolverMultistepScheduler extends MultistepSchedulerBase {
     const m1 = order >= 2 ? this.history[this.history.length - 1] : m0;
     const m2 = order >= 3 ? this.history[this.history.length - 2] : m0;
     const { prev, pred } = this.outputBuffers(n);
-    for (let i = 0; i < n; i++) {
-      const s = sample[i];
-      const x0 = cS * s + cM * modelOutput[i];
-      m0[i] = x0;
-      pred[i] = x0;
-      prev[i] = A * s + B0 * x0 + B1 * m1[i] + B2 * m2[i];
-    }
+    dpmUpdate(sample, modelOutput, pred, prev, m0, m1, m2, cS, cM, A, B0, B1, B2);
     this.history.push(m0);
     if (this.lowerOrderNums < c.solverOrder) this.lowerOrderNums++;
     this.endStep();

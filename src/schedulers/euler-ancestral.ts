@@ -3,6 +3,7 @@
  * of size σ_up, with σ_up² = σ'²(σ² - σ'²)/σ² and σ_down² = σ'² - σ_up², so the marginal is kept.
  */
 import { SigmaSchedulerBase, sigmaSchedule } from './sigma-schedule.js';
+import { addScaledNoise, x0ThenAffine } from './kernels.js';
 import { x0Coefficients } from './scheduler-base.js';
 import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
 
@@ -30,21 +31,8 @@ export class EulerAncestralDiscreteScheduler extends SigmaSchedulerBase {
     const r = sigmaDown / sigma;
     const noise = sigmaUp > 0 ? this.drawNoise(n, input.generator) : undefined;
     const { prev, pred } = this.outputBuffers(n);
-    if (noise !== undefined) {
-      for (let i = 0; i < n; i++) {
-        const s = sample[i];
-        const x0 = cS * s + cM * modelOutput[i];
-        pred[i] = x0;
-        prev[i] = r * s + (1 - r) * x0 + sigmaUp * noise[i];
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const s = sample[i];
-        const x0 = cS * s + cM * modelOutput[i];
-        pred[i] = x0;
-        prev[i] = r * s + (1 - r) * x0;
-      }
-    }
+    x0ThenAffine(sample, modelOutput, pred, prev, cS, cM, Infinity, 1 - r, r);
+    if (noise !== undefined) addScaledNoise(prev, noise, sigmaUp);
     this.endStep();
     return { prevSample: prev, predOriginalSample: pred };
   }

@@ -3,6 +3,7 @@
  * dx/dσ = (x - x̂0) / σ, one model call per step.
  */
 import { SigmaSchedulerBase, sigmaSchedule } from './sigma-schedule.js';
+import { x0ThenAffine } from './kernels.js';
 import { x0Coefficients } from './scheduler-base.js';
 import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
 
@@ -27,12 +28,7 @@ export class EulerDiscreteScheduler extends SigmaSchedulerBase {
     // 2. Euler step x + (x - x̂0)/σ · (σ' - σ) = r x + (1 - r) x̂0 with r = σ'/σ.
     const r = sigmaNext / sigma;
     const { prev, pred } = this.outputBuffers(n);
-    for (let i = 0; i < n; i++) {
-      const s = sample[i];
-      const x0 = cS * s + cM * modelOutput[i];
-      pred[i] = x0;
-      prev[i] = r * s + (1 - r) * x0;
-    }
+    x0ThenAffine(sample, modelOutput, pred, prev, cS, cM, Infinity, 1 - r, r);
     this.endStep();
     return { prevSample: prev, predOriginalSample: pred };
   }

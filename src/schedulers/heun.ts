@@ -4,6 +4,7 @@
  * timestep (t0, t1, t1, t2, t2, …) as in diffusers; the last step (to σ = 0) is plain Euler.
  */
 import { SigmaSchedulerBase, sigmaSchedule } from './sigma-schedule.js';
+import { heunCorrect, heunPredict } from './kernels.js';
 import { ensureBuffer, x0Coefficients } from './scheduler-base.js';
 import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
 
@@ -47,8 +48,7 @@ export class HeunDiscreteScheduler extends SigmaSchedulerBase {
     const alpha = 1 / Math.sqrt(sigmaEval * sigmaEval + 1);
     const [cS0, cM] = x0Coefficients(this.config.predictionType, alpha, sigmaEval * alpha);
     const cS = cS0 * alpha;
-    const clip = this.config.clipSample;
-    const range = this.config.clipSampleRange;
+    const range = this.config.clipSample ? this.config.clipSampleRange : Infinity;
     const dt = sigmaNext - sigma;
     const { prev, pred } = this.outputBuffers(n);
 
@@ -56,29 +56,12 @@ export class HeunDiscreteScheduler extends SigmaSchedulerBase {
       // 1. Euler predictor; keep x and its slope d = (x - x̂0)/σ for the corrector.
       const start = (this.startSample = ensureBuffer(this.startSample, n));
       const slope = (this.startSlope = ensureBuffer(this.startSlope, n));
-      for (let i = 0; i < n; i++) {
-        const s = sample[i];
-        let x0 = cS * s + cM * modelOutput[i];
-        if (clip) x0 = x0 < -range ? -range : x0 > range ? range : x0;
-        const d = (s - x0) / sigma;
-        pred[i] = x0;
-        start[i] = s;
-        slope[i] = d;
-        prev[i] = s + d * dt;
-      }
+      heunPredict(sample, modelOutput, pred, prev, start, slope, cS, cM, range, 1 / sigma, dt);
       // The step to σ = 0 has no corrector (its slope would divide by zero).
       this.inSecondStage = sigmaNext > 0;
     } else {
       // 2. Corrector: x_start + (d + d')/2 · dt with d' the slope at the predicted point.
-      const start = this.startSample!;
-      const slope = this.startSlope!;
-      for (let i = 0; i < n; i++) {
-        const s = sample[i];
-        let x0 = cS * s + cM * modelOutput[i];
-        if (clip) x0 = x0 < -range ? -range : x0 > range ? range : x0;
-        pred[i] = x0;
-        prev[i] = start[i] + 0.5 * (slope[i] + (s - x0) / sigmaNext) * dt;
-      }
+      heunCorrect(sample, modelOutput, pred, prev, this.startSample!, this.startSlope!, cS, cM, range, 1 / sigmaNext, dt);
       this.inSecondStage = false;
     }
     this.endStep();

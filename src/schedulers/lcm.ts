@@ -6,6 +6,7 @@
  */
 import { OptionsError } from '../errors/index.js';
 import { alphasCumprodOf, makeBetas } from './noise-schedule.js';
+import { lcmDenoise, renoise } from './kernels.js';
 import { DiscreteSchedulerBase, x0Coefficients } from './scheduler-base.js';
 import type { SchedulerConfig } from './scheduler-config.js';
 import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
@@ -62,8 +63,7 @@ export class LCMScheduler extends DiscreteSchedulerBase {
 
     // 3. x̂0 from the model, then denoised = c_out x̂0 + c_skip x_t.
     const [cS, cM] = x0Coefficients(this.config.predictionType, Math.sqrt(abT), Math.sqrt(1 - abT));
-    const clip = this.config.clipSample;
-    const range = this.config.clipSampleRange;
+    const range = this.config.clipSample ? this.config.clipSampleRange : Infinity;
 
     // 4. Re-noise to the next timestep, except after the last step.
     const noise = last ? undefined : this.drawNoise(n, input.generator);
@@ -71,15 +71,8 @@ export class LCMScheduler extends DiscreteSchedulerBase {
     const b = Math.sqrt(1 - abPrev);
 
     const { prev, pred } = this.outputBuffers(n);
-    for (let i = 0; i < n; i++) {
-      const s = sample[i];
-      let x0 = cS * s + cM * modelOutput[i];
-      if (clip) x0 = x0 < -range ? -range : x0 > range ? range : x0;
-      const denoised = cOut * x0 + cSkip * s;
-      pred[i] = denoised;
-      prev[i] = denoised;
-    }
-    if (noise !== undefined) for (let i = 0; i < n; i++) prev[i] = a * prev[i] + b * noise[i];
+    lcmDenoise(sample, modelOutput, pred, prev, cS, cM, range, cOut, cSkip);
+    if (noise !== undefined) renoise(prev, noise, a, b);
     this.endStep();
     return { prevSample: prev, predOriginalSample: pred };
   }

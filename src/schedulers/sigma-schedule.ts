@@ -12,6 +12,7 @@ import {
   sigmaToT,
   sigmasFromAlphasCumprod,
 } from './noise-schedule.js';
+import { scaleInto } from './kernels.js';
 import { SchedulerBase } from './scheduler-base.js';
 import type { SchedulerConfig } from './scheduler-config.js';
 
@@ -66,7 +67,7 @@ export abstract class SigmaSchedulerBase extends SchedulerBase {
     const sigma = this.sigmas[this.currentIndex(timestep)];
     const scale = 1 / Math.sqrt(sigma * sigma + 1);
     const out = this.scaledBufferOf(sample.length);
-    for (let i = 0; i < sample.length; i++) out[i] = sample[i] * scale;
+    scaleInto(sample, out, scale);
     return out;
   }
 

@@ -4,6 +4,7 @@
  * bh1 (B = h) and bh2 (B = e^h - 1); data prediction (predict_x0) by default. Orders 1–3.
  */
 import { alphaSigmaLambda, MultistepSchedulerBase } from './multistep-schedule.js';
+import { unipcUpdate } from './kernels.js';
 import { ensureBuffer, epsilonCoefficients, x0Coefficients } from './scheduler-base.js';
 import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
 
@@ -160,16 +161,7 @@ export class UniPCMultistepScheduler extends MultistepSchedulerBase {
     const pH1 = pred0.older[0] ?? 0;
     const pH2 = pred0.older[1] ?? 0;
     const { prev, pred } = this.outputBuffers(n);
-    for (let i = 0; i < n; i++) {
-      const x = sample[i];
-      const m = modelOutput[i];
-      const v = vS * x + vM * m;
-      pred[i] = xS * x + xM * m;
-      const xc = useCorrector ? cL * last[i] + cNew * v + cH1 * H1[i] + cH2 * H2[i] + cH3 * H3[i] : x;
-      last[i] = xc;
-      fresh[i] = v;
-      prev[i] = pX * xc + pNew * v + pH1 * H1[i] + pH2 * H2[i];
-    }
+    unipcUpdate(sample, modelOutput, pred, prev, fresh, last, H1, H2, H3, vS, vM, xS, xM, useCorrector, cL, cNew, cH1, cH2, cH3, pX, pNew, pH1, pH2);
     this.hasLastSample = true;
 
     // 4. History bookkeeping: the fresh buffer joins, the oldest beyond solver_order is recycled.
