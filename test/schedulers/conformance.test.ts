@@ -14,7 +14,7 @@ function fakeModel(x: Float32Array): Float32Array {
 
 function run(s: Scheduler, steps: number, latent: Float32Array, generator?: RandomGenerator | RandomGenerator[]): Float32Array {
   s.setTimesteps(steps);
-  let x = latent.map((v) => v * s.initNoiseSigma);
+  let x: Float32Array = latent.map((v) => v * s.initNoiseSigma);
   for (const t of s.timesteps) {
     const out = fakeModel(s.scaleModelInput(x, t));
     x = s.step({ modelOutput: out, timestep: t, sample: x, generator }).prevSample;
