@@ -39,7 +39,9 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     bodyLimit: settings.bodyLimit,
     // Slow uploads may not hold a connection forever.
     requestTimeout: settings.timeoutSeconds > 0 ? settings.timeoutSeconds * 1000 : 0,
-    return503OnClosing: true,
+    // During the shutdown grace, clients may still read state, events and samples of finishing
+    // jobs; new work is refused by the job routes with our 503 body and Retry-After.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   });
 

@@ -102,12 +102,21 @@ describe('graceful shutdown', () => {
     const streamText = stream.text();
     const runningStream = (await fetch(`${base}${running.links.events}`)).text();
     await waitFor(() => fake.modelCalls >= 1);
+    fake.hold(); // the running job waits in a model call until the checks below are done
 
     const jobs = app.colorWizardJobs;
     const closed = app.close();
     await waitFor(() => jobs.closing);
     expect(jobs.hasRoom()).toBe(false);
     expect(jobs.get(queued.id)?.state).toBe('cancelled');
+    // During the grace: new work is refused, the running job can still be followed.
+    const refused = await fetch(`${base}/v1/colorizations`, { method: 'POST', body: form() });
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('30');
+    expect(((await refused.json()) as any).error.code).toBe('SHUTTING_DOWN');
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    expect((await fetch(`${base}${running.links.self}`)).status).toBe(200);
+    fake.release();
     expect(await streamText).toContain('event: cancelled');
     expect(await runningStream).toContain('event: done');
     await closed;
