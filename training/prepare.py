@@ -191,6 +191,9 @@ class Labels:
             templates = ["a street seen from a car", "a city street"]
         elif source == "BSDS500_train":
             templates = ["a photo"]
+        elif source == "synthetic":
+            noun = "ball"
+            templates = ["a photo of balls"]
         return noun, [t for t in templates if t], real
 
 
@@ -226,12 +229,32 @@ def color_captions(lab: np.ndarray, noun: Optional[str], source: str, namer: Col
 
 # ---- main ---------------------------------------------------------------------------------------
 
+def make_synthetic(root: str, n: int) -> str:
+    """Colored shapes on colored backgrounds, as WebP, in a 'synthetic' source folder (smoke tests only)."""
+    from PIL import ImageDraw
+    rng = np.random.RandomState(0)
+    d = os.path.join(root, "synthetic")
+    os.makedirs(d, exist_ok=True)
+    for i in range(n):
+        bg = tuple(int(x) for x in rng.randint(0, 256, 3))
+        img = Image.new("RGB", (96, 80), bg)
+        draw = ImageDraw.Draw(img)
+        for _ in range(3):
+            x0, y0 = rng.randint(0, 70), rng.randint(0, 60)
+            draw.ellipse([x0, y0, x0 + rng.randint(10, 40), y0 + rng.randint(10, 40)],
+                         fill=tuple(int(x) for x in rng.randint(0, 256, 3)))
+        img.save(os.path.join(d, f"{i:04d}.webp"), quality=90)
+    SOURCES.setdefault("synthetic", ("synthetic shapes made by prepare.py --synthetic", "generated, no terms"))
+    return root
+
+
 def scan(root: str, limit: int = 0) -> List[tuple]:
     items = []
     for source in sorted(SOURCES):
         d = os.path.join(root, source)
         if not os.path.isdir(d):
-            print(f"warning: missing source {source}", file=sys.stderr)
+            if source != "synthetic":
+                print(f"warning: missing source {source}", file=sys.stderr)
             continue
         files = sorted(os.path.relpath(os.path.join(dp, f), d) for dp, _, fs in os.walk(d) for f in fs
                        if f.endswith(".webp"))
@@ -252,7 +275,11 @@ def main(argv=None) -> None:
     ap.add_argument("--limit", type=int, default=0, help="photos per source (0 = all)")
     ap.add_argument("--val-per-mille", type=int, default=20, help="share of each source held out for validation")
     ap.add_argument("--shard-mib", type=float, default=48.0)
+    ap.add_argument("--synthetic", type=int, default=0,
+                    help="no photos: make N synthetic color images (for CI machines without the data)")
     args = ap.parse_args(argv)
+    if args.synthetic:
+        args.data = make_synthetic(os.path.join(args.out, "synthetic"), args.synthetic)
     t0 = time.time()
     os.makedirs(args.out, exist_ok=True)
     labels = Labels(args.data)

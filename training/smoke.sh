@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# CI smoke test of training/: the tiny config end to end on CPU in a few minutes.
+#   prepare a small subset -> train each stage a few steps -> export a pack -> validate it
+#   -> (when the TypeScript CLI is built) colorize one image with that pack.
+# Uses Debian's python3-torch (PY=/usr/bin/python3 by default). Writes only to a temp dir
+# (SMOKE_DIR, default: a fresh mktemp dir; kept so CI can inspect it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-/usr/bin/python3}
+[ -x "$PY" ] || PY=python3
+DIR=${SMOKE_DIR:-$(mktemp -d -t cw-smoke-XXXXXX)}
+DATA=${CW_TRAIN_DATA:-../shared/data/train}
+mkdir -p "$DIR"
+echo "smoke: python $($PY -c 'import sys, torch; print(sys.version.split()[0], "torch", torch.__version__)') -> $DIR"
+t0=$(date +%s)
+
+if [ -d "$DATA" ]; then
+  $PY training/prepare.py --data "$DATA" --limit 12 --val-per-mille 150 --out "$DIR/shards"
+else
+  echo "smoke: $DATA not found; using synthetic images"
+  $PY training/prepare.py --synthetic 96 --val-per-mille 150 --out "$DIR/shards"
+fi
+for stage in vqvae prior guider; do
+  $PY training/train.py --config tiny --stage "$stage" --steps 4 --run "$DIR/run" --shards "$DIR/shards" \
+      --log-every 1000 --threads 2
+done
+$PY training/export.py --ckpt "$DIR/run/ckpt.pt" --name cw-tiny-smoke --out "$DIR/pack" >/dev/null
+$PY - "$DIR/pack" <<'PYEOF'
+import sys
+sys.path.insert(0, "training")
+from export import validate_pack
+m = validate_pack(sys.argv[1])
+assert m["training"]["randomWeights"] is False and m["workingSize"] == 32
+print("smoke: pack valid:", sys.argv[1], {k: c["bytes"] for k, c in m["components"].items()})
+PYEOF
+# The committed random-weight test pack must still match the exporter's contract.
+$PY -c "import sys; sys.path.insert(0, 'training'); from export import validate_pack; validate_pack('test/fixtures/tiny-pack'); print('smoke: test/fixtures/tiny-pack valid')"
+
+if [ -f dist/cli/main.js ] && command -v node >/dev/null; then
+  $PY -c "
+from PIL import Image; import numpy as np
+y, x = np.mgrid[0:72, 0:100]
+Image.fromarray(((x * 2 + y) % 256).astype(np.uint8), 'L').save('$DIR/gray.png')"
+  node dist/cli/main.js colorize "$DIR/gray.png" -m "$DIR/pack" -o "$DIR/out" --steps 2 --seed 1
+  ls "$DIR/out"
+else
+  echo "smoke: dist/cli/main.js not built; skipped the CLI colorize step"
+fi
+echo "smoke: ok in $(( $(date +%s) - t0 ))s"
