@@ -26,3 +26,4 @@ export { readImage, encodeImage, writeImage } from './image/index.js';
 export type { DecodedImage } from './image/index.js';
 export { parsePrompt } from './prompts/index.js';
 export * from './errors/index.js';
+export { createServer } from './server/index.js';

@@ -1,6 +1,6 @@
 import { fromPromise } from 'xstate';
 import { mergeLightness, rgbToLightness } from '../color/index.js';
-import { CancelledError, InputImageError, ModelPackError } from '../errors/index.js';
+import { CancelledError, InputImageError } from '../errors/index.js';
 import { encodeImage, readImage } from '../image/index.js';
 import type { ModelPack } from '../packs/index.js';
 import { loadModelPack } from '../packs/index.js';
@@ -26,8 +26,9 @@ async function runModel(ws: RunWorkspace, signal: AbortSignal, model: OnnxModel,
   return model.run(feeds);
 }
 
-function requirePack(ws: RunWorkspace): ModelPack {
-  if (ws.pack === undefined) throw new ModelPackError('No model pack is loaded for this run.');
+/** The run's pack; a run restored from a snapshot has none yet and loads it (cached per process). */
+async function ensurePack(ws: RunWorkspace, settings: ColorizeSettings): Promise<ModelPack> {
+  ws.pack ??= await loadModelPack(settings.model, ws.runtime.session);
   return ws.pack;
 }
 
@@ -80,7 +81,7 @@ function readRawInput(input: RawImageInput, maxPixels: number): NonNullable<RunW
  * restored from a persisted snapshot can continue without anything but its context.
  */
 async function prepareWorkspace(ws: RunWorkspace, signal: AbortSignal, settings: ColorizeSettings): Promise<Run & { readMs: number }> {
-  const pack = requirePack(ws);
+  const pack = await ensurePack(ws, settings);
   const m = pack.manifest;
   const readStart = performance.now();
   ws.image ??= await readInput(ws, settings);
@@ -160,14 +161,14 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
     loadPack: fromPromise<{ ms: number }, { settings: ColorizeSettings }>(async ({ input, signal }) => {
       const started = performance.now();
       throwIfCancelled(signal, ws.runtime.signal);
-      ws.pack = await loadModelPack(input.settings.model, ws.runtime.session);
+      await ensurePack(ws, input.settings);
       return { ms: performance.now() - started };
     }),
 
     prepare: fromPromise<PreparedRun & { readMs: number; prepareMs: number }, { settings: ColorizeSettings }>(async ({ input, signal }) => {
       const started = performance.now();
       const run = await prepareWorkspace(ws, signal, input.settings);
-      const pack = requirePack(ws);
+      const pack = await ensurePack(ws, input.settings);
       const dims = latentDims(pack, input.settings.samples);
       const per = dims[1] * dims[2] * dims[3];
       const latent = new Float32Array(dims[0] * per);
@@ -181,7 +182,7 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
       async ({ input, signal }) => {
         const started = performance.now();
         if (ws.conditioning === undefined) await prepareWorkspace(ws, signal, input.settings);
-        const pack = requirePack(ws);
+        const pack = await ensurePack(ws, input.settings);
         const scheduler = ws.scheduler!;
         const cond = ws.conditioning!;
         const n = input.settings.samples;
@@ -226,8 +227,8 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
 
     decode: fromPromise<{ ms: number; upsampleMs: number }, { latent: number[]; run: Run; settings: ColorizeSettings }>(async ({ input, signal }) => {
       const started = performance.now();
-      const pack = requirePack(ws);
       if (ws.image === undefined) await prepareWorkspace(ws, signal, input.settings);
+      const pack = await ensurePack(ws, input.settings);
       const image = ws.image!;
       const n = input.settings.samples;
       const dims = latentDims(pack, n);

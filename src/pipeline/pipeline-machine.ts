@@ -94,6 +94,14 @@ export const pipelineMachine = setup({
   },
   actions: {
     recordError: assign({ error: ({ event }) => toPipelineError((event as { error?: unknown }).error) }),
+    advanceStep: assign(({ context, event }) => {
+      const output = (event as unknown as { output: { latent: number[]; ms: number } }).output;
+      return {
+        latent: output.latent,
+        step: context.step + 1,
+        timings: { ...context.timings, denoiseMs: context.timings.denoiseMs + output.ms },
+      };
+    }),
   },
 }).createMachine({
   id: 'colorize',
@@ -150,19 +158,11 @@ export const pipelineMachine = setup({
             guard: 'moreSteps',
             target: 'denoising',
             reenter: true,
-            actions: assign(({ context, event }) => ({
-              latent: event.output.latent,
-              step: context.step + 1,
-              timings: { ...context.timings, denoiseMs: context.timings.denoiseMs + event.output.ms },
-            })),
+            actions: 'advanceStep',
           },
           {
             target: 'decoding',
-            actions: assign(({ context, event }) => ({
-              latent: event.output.latent,
-              step: context.step + 1,
-              timings: { ...context.timings, denoiseMs: context.timings.denoiseMs + event.output.ms },
-            })),
+            actions: 'advanceStep',
           },
         ],
         onError: { target: 'failed', actions: 'recordError' },

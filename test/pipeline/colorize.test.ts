@@ -3,7 +3,7 @@ import { rgbToLightness } from '../../src/color/index.js';
 import { CancelledError, InputImageError, ModelPackError, OptionsError, SchedulerConfigError } from '../../src/errors/index.js';
 import { readImage } from '../../src/image/index.js';
 import type { ProgressEvent } from '../../src/pipeline/index.js';
-import { colorize } from '../../src/pipeline/index.js';
+import { colorize, createColorizeActor, runColorizeActor } from '../../src/pipeline/index.js';
 import { SCHEDULER_NAMES } from '../../src/schedulers/index.js';
 import { grayImage, TINY_PACK } from '../helpers/tiny-pack.js';
 
@@ -145,5 +145,28 @@ describe('colorize above decodeMaxPixels', () => {
     let sum = 0;
     for (let i = 0; i < lIn.length; i++) sum += Math.abs(lOut[i] - lIn[i]);
     expect(sum / lIn.length).toBeLessThanOrEqual(0.5);
+  });
+});
+
+describe('persisted snapshots', () => {
+  it('a run stopped mid-denoising resumes from its JSON snapshot and gives the uninterrupted result (DDIM)', async () => {
+    const options = { model, seed: 21, steps: 6, scheduler: 'ddim', prompt: 'blue sky' };
+    const straight = await colorize(input, options);
+    const first = createColorizeActor(input, options);
+    let persisted: unknown;
+    const stopped = new Promise<void>((resolveStop) => {
+      first.actor.subscribe((s) => {
+        if (persisted === undefined && s.value === 'denoising' && s.context.step === 3) {
+          persisted = JSON.parse(JSON.stringify(first.actor.getPersistedSnapshot()));
+          first.actor.stop();
+          resolveStop();
+        }
+      });
+    });
+    first.actor.start();
+    await stopped;
+    const second = createColorizeActor(input, options, { snapshot: persisted });
+    const resumed = await runColorizeActor(second.actor, second.workspace);
+    expect(resumed.samples[0].image.equals(straight.samples[0].image)).toBe(true);
   });
 });
