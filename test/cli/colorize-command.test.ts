@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -30,6 +30,13 @@ describe('color-wizard CLI', () => {
     const version = run('--version');
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')).version);
     expect(run('colorize', '--help').stdout).toMatch(/--negative-prompt/);
+  });
+
+  it('runs through a symlink, as npm installs the bin', () => {
+    const link = join(dir, 'color-wizard');
+    symlinkSync(CLI, link);
+    const r = spawnSync(process.execPath, [link, '--version'], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it('colorizes a folder as a batch: bad files reported and skipped, exit code 1, one JSON line per input', () => {
