@@ -2,18 +2,13 @@
  * Euler ancestral (k-diffusion's sample_euler_ancestral): an Euler step down to σ_down, then fresh noise
  * of size σ_up, with σ_up² = σ'²(σ² - σ'²)/σ² and σ_down² = σ'² - σ_up², so the marginal is kept.
  */
-import { SigmaSchedulerBase, sigmaSchedule } from './sigma-schedule.js';
+import { SigmaSchedulerBase } from './sigma-schedule.js';
 import { addScaledNoise, x0ThenAffine } from './kernels.js';
 import { x0Coefficients } from './scheduler-base.js';
 import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
 
 export class EulerAncestralDiscreteScheduler extends SigmaSchedulerBase {
   readonly name = 'euler-ancestral' as const;
-
-  protected computeTimesteps(n: number): void {
-    ({ timesteps: this.timesteps, sigmas: this.sigmas } = sigmaSchedule(this.config, this.trainSigmas, n));
-    this.updateInitNoiseSigma();
-  }
 
   step(input: SchedulerStepInput): SchedulerStepOutput {
     const k = this.beginStep(input);

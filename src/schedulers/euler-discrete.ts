@@ -2,18 +2,13 @@
  * Euler method on the probability-flow ODE in σ-space (Karras et al. 2022, Algorithm 1 without churn):
  * dx/dσ = (x - x̂0) / σ, one model call per step.
  */
-import { SigmaSchedulerBase, sigmaSchedule } from './sigma-schedule.js';
+import { SigmaSchedulerBase } from './sigma-schedule.js';
 import { x0ThenAffine } from './kernels.js';
 import { x0Coefficients } from './scheduler-base.js';
 import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
 
 export class EulerDiscreteScheduler extends SigmaSchedulerBase {
   readonly name = 'euler' as const;
-
-  protected computeTimesteps(n: number): void {
-    ({ timesteps: this.timesteps, sigmas: this.sigmas } = sigmaSchedule(this.config, this.trainSigmas, n));
-    this.updateInitNoiseSigma();
-  }
 
   step(input: SchedulerStepInput): SchedulerStepOutput {
     const k = this.beginStep(input);

@@ -16,7 +16,7 @@ export class HeunDiscreteScheduler extends SigmaSchedulerBase {
   private startSlope: Float32Array | undefined;
   private inSecondStage = false;
 
-  protected computeTimesteps(n: number): void {
+  protected override computeTimesteps(n: number): void {
     const base = sigmaSchedule({ ...this.config, finalSigmasType: 'zero' }, this.trainSigmas, n);
     const timesteps = new Float64Array(2 * n - 1);
     const sigmas = new Float64Array(2 * n);

@@ -56,6 +56,12 @@ export abstract class SigmaSchedulerBase extends SchedulerBase {
     this.trainSigmas = sigmasFromAlphasCumprod(alphasCumprodForSigmas(config));
   }
 
+  /** The plain σ schedule (Euler, Euler ancestral); Heun overrides it to repeat its timesteps. */
+  protected computeTimesteps(n: number): void {
+    ({ timesteps: this.timesteps, sigmas: this.sigmas } = sigmaSchedule(this.config, this.trainSigmas, n));
+    this.updateInitNoiseSigma();
+  }
+
   /** diffusers: σ_max for linspace/trailing, sqrt(σ_max² + 1) for leading (its quirk, kept for parity). */
   protected updateInitNoiseSigma(): void {
     let max = 0;
