@@ -40,6 +40,12 @@ class PhotoSet:
         with open(os.path.join(shards, "manifest.json")) as f:
             manifest = json.load(f)
         files = [s["file"] for s in manifest["shards"] if s["split"] == split]
+        present = [f for f in files if os.path.exists(os.path.join(shards, f))]
+        if len(present) < len(files):  # device runs carry one shard: train on what is there
+            log(f"{split}: {len(present)} of {len(files)} shards present in {shards}")
+        if not present:
+            raise FileNotFoundError(f"no {split} shard in {shards}")
+        files = present
         self.index: List[dict] = []
         raws: List[bytes] = []
         for fn in files:
@@ -83,29 +89,49 @@ class PhotoSet:
             a = f"{rng.choice(r['colors'])}, {rng.choice(r['templates'])}"
         return a
 
+    def to(self, device) -> "PhotoSet":
+        """Keep the decoded photos on `device` (GPU runs: augmentation then happens there, batched)."""
+        self.device_images = torch.from_numpy(np.ascontiguousarray(self.images)).to(device)
+        return self
+
+    def _gather(self, idx: np.ndarray, device) -> torch.Tensor:
+        if getattr(self, "device_images", None) is not None:
+            x = self.device_images[torch.as_tensor(idx, device=self.device_images.device)]
+        else:
+            order = np.argsort(idx)  # sorted reads from the memory map, then back to the sampled order
+            x = torch.from_numpy(np.ascontiguousarray(self.images[idx[order]]))[torch.from_numpy(np.argsort(order))]
+        return x.to(device).permute(0, 3, 1, 2).float() / 255.0
+
     def batch(self, idx: np.ndarray, out_hw: Tuple[int, int], rng: np.random.RandomState, augment: bool = True,
               min_scale: float = 0.6, device="cpu") -> torch.Tensor:
-        """RGB float [B,3,H,W] in 0..1: random crop (scale, aspect), flip, resize to out_hw."""
-        out = []
+        """RGB float [B,3,H,W] in 0..1: random crop (area scale, aspect of out_hw), flip, resize; batched."""
+        idx = np.asarray(idx)
+        x = self._gather(idx, device)
+        b, s = len(idx), self.size
         H, W = out_hw
-        for i in idx:
-            img = torch.from_numpy(np.ascontiguousarray(self.images[i])).permute(2, 0, 1).float() / 255.0
-            s = self.size
-            if augment:
-                area = rng.uniform(min_scale, 1.0)
-                aspect = W / H
-                ch = int(round(min(s, s * np.sqrt(area / aspect))))
-                cw = int(round(min(s, ch * aspect)))
-                y, x = rng.randint(0, s - ch + 1), rng.randint(0, s - cw + 1)
-                img = img[:, y:y + ch, x:x + cw]
-                if rng.rand() < 0.5:
-                    img = img.flip(-1)
-            else:  # center crop to the aspect of out_hw
-                ch, cw = (s, int(s * W / H)) if W <= H else (int(s * H / W), s)
-                y, x = (s - ch) // 2, (s - cw) // 2
-                img = img[:, y:y + ch, x:x + cw]
-            out.append(resize(img[None], (H, W))[0])
-        return torch.stack(out).clamp(0, 1).to(device)
+        aspect = W / H
+        if augment:
+            area = rng.uniform(min_scale, 1.0, b)
+            flip = np.where(rng.rand(b) < 0.5, -1.0, 1.0)
+        else:
+            area, flip = np.ones(b), np.ones(b)
+        ch = np.minimum(s, s * np.sqrt(area / aspect))
+        cw = np.minimum(s, ch * aspect)
+        ch = np.minimum(ch, cw / aspect)
+        y0 = rng.uniform(0, 1, b) * (s - ch) if augment else (s - ch) / 2
+        x0 = rng.uniform(0, 1, b) * (s - cw) if augment else (s - cw) / 2
+        # Shrinking by more than 1.5x: average-pool first so bilinear sampling does not alias.
+        while float(np.mean(ch)) / H * (x.shape[-1] / s) > 1.5 and x.shape[-1] >= 2 * max(H, W) / 1.5:
+            x = F.avg_pool2d(x, 2)
+        theta = np.zeros((b, 2, 3), np.float32)
+        theta[:, 0, 0] = cw / s * flip
+        theta[:, 0, 2] = (x0 + cw / 2) / s * 2 - 1
+        theta[:, 1, 1] = ch / s
+        theta[:, 1, 2] = (y0 + ch / 2) / s * 2 - 1
+        theta = torch.from_numpy(theta).to(x.device)
+        grid = F.affine_grid(theta, [b, 3, H, W], align_corners=False)
+        out = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+        return out.clamp(0, 1)
 
 
 def resize(x: torch.Tensor, hw, mode: str = "bilinear") -> torch.Tensor:

@@ -66,10 +66,16 @@ class EMA:
 
     @torch.no_grad()
     def update(self, model: torch.nn.Module, names: set) -> None:
-        for k, v in model.state_dict().items():
-            if k in names:
-                self.shadow[k].lerp_(v.detach().float(), 1 - self.decay)
-            else:
+        sd = model.state_dict()
+        avg = [k for k in sd if k in names and sd[k].is_floating_point()]
+        shadow, live = [self.shadow[k] for k in avg], [sd[k].detach().float() for k in avg]
+        if hasattr(torch, "_foreach_lerp_"):
+            torch._foreach_lerp_(shadow, live, 1 - self.decay)
+        else:
+            for a, b in zip(shadow, live):
+                a.lerp_(b, 1 - self.decay)
+        for k, v in sd.items():
+            if k not in names:
                 self.shadow[k].copy_(v.detach())
 
     def state_dict(self):
@@ -110,7 +116,11 @@ class Trainer:
             torch.backends.cudnn.allow_tf32 = True
             torch.backends.cudnn.benchmark = True
         self.ckpt_path = os.path.join(self.run, "ckpt.pt")
+        from checkpoint import read_checkpoint
         self.ckpt = torch.load(self.ckpt_path, map_location="cpu") if os.path.exists(self.ckpt_path) else None
+        if self.ckpt is None and args.init_from:  # e.g. slim weights brought back from an earlier device run
+            self.ckpt = read_checkpoint(args.init_from)
+            self.log(f"initialized from {args.init_from} (steps {self.ckpt['steps']})")
         shards = args.shards
         if self.ckpt is not None:
             cfg = Config.from_dict(self.ckpt["config"])
@@ -179,7 +189,7 @@ class Trainer:
     def train_stage(self, stage: str, seconds: float, max_steps: int = 0):
         cfg, tc, dev = self.cfg, self.cfg.train, self.device
         model = self.model
-        resume_same = self.ckpt is not None and self.ckpt["stage"] == stage
+        resume_same = self.ckpt is not None and self.ckpt["stage"] == stage and "optimizer" in self.ckpt
         ema = EMA(model, tc.ema)
         if self.ckpt is not None:
             self.steps.update(self.ckpt["steps"])
@@ -191,7 +201,7 @@ class Trainer:
             else:  # a new stage starts from the averaged weights of the earlier ones
                 model.load_state_dict(self.ckpt["ema"])
                 ema = EMA(model, tc.ema)
-        if stage == "guider" and not resume_same:
+        if stage == "guider" and self.steps["guider"] == 0:
             model.guider.init_from_prior(model.prior)
             ema = EMA(model, tc.ema)
         model.to(dev)
@@ -201,7 +211,10 @@ class Trainer:
         if resume_same:
             opt.load_state_dict(self.ckpt["optimizer"])
             set_rng_state(self.ckpt["rng"])
-        if stage == "prior" and not resume_same:
+        if dev.type == "cuda":
+            self.train_set.to(dev)
+            self.val_set.to(dev)
+        if stage == "prior" and self.steps["prior"] == 0:
             self.calibrate_latent_scale()
             ema.shadow["latent_scale"] = model.latent_scale.detach().clone().float().cpu()
         ema.shadow = {k: v.to(dev) for k, v in ema.shadow.items()}
@@ -397,6 +410,7 @@ def main(argv=None):
     ap.add_argument("--shards", default=os.path.join(HERE, "shards"))
     ap.add_argument("--resume", action="store_true", help="(default behaviour) continue from <run>/ckpt.pt")
     ap.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint in --run")
+    ap.add_argument("--init-from", help="start from these weights (full or slim checkpoint) when --run has none")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training photos")
     ap.add_argument("--batch", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
