@@ -152,16 +152,11 @@ def to_model_lab(rgb: torch.Tensor) -> torch.Tensor:
 
 
 def random_hints(ab: torch.Tensor, prob: float, max_hints: int, gen: torch.Generator) -> torch.Tensor:
-    """Hint maps [B,3,S,S] from ground-truth ab/110 at S: a few random points (mask channel 2)."""
+    """Hint maps [B,3,S,S] from ground-truth ab/110 at S: 1..max_hints random points in a share `prob` of rows."""
     b, _, h, w = ab.shape
-    hint = torch.zeros(b, 3, h, w, device=ab.device)
-    for i in range(b):
-        if torch.rand(1, generator=gen).item() >= prob:
-            continue
-        n = int(torch.randint(1, max_hints + 1, (1,), generator=gen))
-        ys = torch.randint(0, h, (n,), generator=gen)
-        xs = torch.randint(0, w, (n,), generator=gen)
-        hint[i, 0, ys, xs] = ab[i, 0, ys, xs]
-        hint[i, 1, ys, xs] = ab[i, 1, ys, xs]
-        hint[i, 2, ys, xs] = 1.0
-    return hint
+    use = torch.rand(b, generator=gen) < prob
+    n = torch.randint(1, max_hints + 1, (b,), generator=gen) * use
+    pos = torch.randint(0, h * w, (b, max_hints), generator=gen)
+    valid = (torch.arange(max_hints)[None] < n[:, None]).float()
+    mask = torch.zeros(b, h * w).scatter_(1, pos, valid).clamp_(max=1.0).reshape(b, 1, h, w).to(ab.device)
+    return torch.cat([ab * mask, mask], 1)

@@ -12,6 +12,7 @@ Only ONNX-friendly ops are used (Conv, GroupNorm, SiLU, MatMul, Softmax, Resize 
 """
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Dict, List, Optional
 
@@ -143,6 +144,13 @@ class ColorEncoder(nn.Module):
         return self.conv_out(F.silu(self.norm(x)))
 
 
+def _fp32():
+    """Autocast off (CUDA bf16 runs); nothing to do elsewhere."""
+    if torch.cuda.is_available() and not torch.onnx.is_in_onnx_export():
+        return torch.autocast(device_type="cuda", enabled=False)
+    return contextlib.nullcontext()
+
+
 class VectorQuantizer(nn.Module):
     """Codebook with EMA updates (van den Oord et al. 2017, appendix) and dead-code restarts.
 
@@ -159,11 +167,13 @@ class VectorQuantizer(nn.Module):
         self.register_buffer("usage", torch.zeros(num_codes))  # EMA of assignment share, for reports
 
     def codes(self, z: torch.Tensor) -> torch.Tensor:
-        """Nearest code index for each latent vector: z [B,C,h,w] -> [B,h,w]."""
+        """Nearest code index for each latent vector: z [B,C,h,w] -> [B,h,w] (float32 even under autocast)."""
         b, c, h, w = z.shape
-        flat = z.permute(0, 2, 3, 1).reshape(-1, c)
-        dist = (flat * flat).sum(1, keepdim=True) - 2.0 * flat @ self.embed.t() + (self.embed * self.embed).sum(1)[None]
-        return dist.argmin(1).reshape(b, h, w)
+        with _fp32():
+            flat = (z if z.dtype == torch.float32 else z.float()).permute(0, 2, 3, 1).reshape(-1, c)
+            dist = (flat * flat).sum(1, keepdim=True) - 2.0 * flat @ self.embed.t() \
+                + (self.embed * self.embed).sum(1)[None]
+            return dist.argmin(1).reshape(b, h, w)
 
     def lookup(self, idx: torch.Tensor) -> torch.Tensor:
         return F.embedding(idx, self.embed).permute(0, 3, 1, 2).contiguous()

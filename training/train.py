@@ -224,7 +224,8 @@ class Trainer:
 
         step_fn = {"vqvae": self.step_vqvae, "prior": self.step_prior, "guider": self.step_guider}[stage]
         use_bf16 = dev.type == "cuda" and torch.cuda.is_bf16_supported() and not self.args.no_bf16
-        if self.args.compile and hasattr(torch, "compile") and dev.type == "cuda":
+        # Compile only the fixed-shape stages (the VQ stage changes its image size every step).
+        if self.args.compile and hasattr(torch, "compile") and dev.type == "cuda" and stage != "vqvae":
             for m in trainable(model, stage):
                 m.forward = torch.compile(m.forward)
         rng = np.random.RandomState(self.args.seed + self.steps[stage])
