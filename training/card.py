@@ -26,6 +26,7 @@ def main(argv=None):
     ap.add_argument("--eval", required=True)
     ap.add_argument("--name", required=True)
     ap.add_argument("--note", default="")
+    ap.add_argument("--extra-eval", help="a second eval.py result (e.g. more steps) shown beside the first")
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
     model, tok, ck = load_model(a.ckpt)
@@ -65,7 +66,13 @@ def main(argv=None):
         lines.append(f"| {label} | {ev['model'][k]:.3f} | {ev['grayBaseline'][k]:.3f} |")
     lines.append(f"| colorfulness of the ground truth | {ev['model']['colorfulnessGt']:.2f} | |")
     lines.append(f"| seconds per image (PyTorch, CPU) | {ev['model']['secondsPerImage']:.2f} | |")
-    lines += ["", "Per set:", "", "| set | PSNR | gray PSNR | CIEDE2000 | gray CIEDE2000 | colorfulness (gt) |",
+    if a.extra_eval:
+        ex = json.load(open(a.extra_eval))
+        lines += ["", f"With other settings: {ex['evalSet']}.", "", "| metric | this pack | gray baseline |", "|---|---|---|"]
+        for k, label in METRICS:
+            lines.append(f"| {label} | {ex['model'][k]:.3f} | {ex['grayBaseline'][k]:.3f} |")
+        lines += ["", f"Command: `{ex['command']}`"]
+    lines += ["", "Per set (first table's settings):", "", "| set | PSNR | gray PSNR | CIEDE2000 | gray CIEDE2000 | colorfulness (gt) |",
               "|---|---|---|---|---|---|"]
     for s, r in ev["perSet"].items():
         lines.append(f"| {s} | {r['model']['psnr']:.2f} | {r['grayBaseline']['psnr']:.2f} | {r['model']['ciede2000']:.2f} | "

@@ -422,6 +422,8 @@ def main(argv=None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--metrics", help="metrics JSON from eval.py to put in the manifest")
     ap.add_argument("--card", help="README.md model card to include")
+    ap.add_argument("--scheduler", default="ddim", help="the pack's default scheduler (a name the runtime knows)")
+    ap.add_argument("--default-steps", type=int, default=0, help="the pack's default steps (default: the config's)")
     args = ap.parse_args(argv)
     torch.set_num_threads(min(2, torch.get_num_threads()))
 
@@ -443,6 +445,8 @@ def main(argv=None) -> None:
             ap.error("--ckpt or --random is required")
         from checkpoint import load_for_export
         model, tok, training, name = load_for_export(args.ckpt)
+        if args.default_steps:
+            model.cfg = model.cfg.replace(default_steps=args.default_steps)
         metrics = None
         if args.metrics:
             with open(args.metrics) as f:
@@ -451,7 +455,7 @@ def main(argv=None) -> None:
         card = open(args.card).read() if args.card else ""
         manifest = export_pack(model, tok, args.out, name=args.name or name, seed=args.seed,
                                description=f"Color Wizard {model.cfg.name} pack trained by training/train.py",
-                               training=training, metrics=metrics, card=card)
+                               training=training, metrics=metrics, card=card, scheduler_default=args.scheduler)
     validate_pack(args.out)
     sizes = {k: (c["bytes"], c["parameters"]) for k, c in manifest["components"].items()}
     print(json.dumps({"out": args.out, "components": sizes}, indent=1))
