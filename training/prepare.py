@@ -309,6 +309,10 @@ def main(argv=None) -> None:
     tok = WordTokenizer.build(texts, max_length=77, extra_words=lex_words, min_count=2, max_words=4000)
     tok.save(os.path.join(args.out, "tokenizer.json"))
 
+    # Shuffle (seeded) so that every shard mixes all sources: a device run may carry only one shard.
+    for split in records:
+        order = np.random.RandomState(0).permutation(len(records[split]))
+        records[split] = [records[split][i] for i in order]
     shards = []
     limit = int(args.shard_mib * 1024 * 1024)
     for split, recs in records.items():
