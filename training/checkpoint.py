@@ -11,6 +11,7 @@ describes them (config, tokenizer, steps, history, git SHA, data manifest hash),
 from __future__ import annotations
 
 import glob
+import inspect
 import os
 import sys
 
@@ -21,6 +22,15 @@ from config import Config  # noqa: E402
 from model import ColorWizard  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
 
+def torch_load(path: str) -> dict:
+    """torch.load of our own files: they hold numpy RNG state and plain Python objects, which PyTorch >= 2.6
+    refuses by default (weights_only=True)."""
+    kw = {"map_location": "cpu"}
+    if "weights_only" in inspect.signature(torch.load).parameters:
+        kw["weights_only"] = False
+    return torch.load(path, **kw)
+
+
 META_KEYS = ("config", "stage", "steps", "seconds", "history", "tokenizer", "git_sha", "data_manifest_sha256",
              "data_sources", "torch", "saved")
 
@@ -28,15 +38,15 @@ META_KEYS = ("config", "stage", "steps", "seconds", "history", "tokenizer", "git
 def read_checkpoint(path: str) -> dict:
     """A full checkpoint, or slim parts merged into {'format', meta…, 'ema': state dict}."""
     if os.path.isfile(path) and not path.endswith(".0.pt"):
-        return torch.load(path, map_location="cpu")
+        return torch_load(path)
     prefix = path[:-5] if path.endswith(".0.pt") else path
     parts = sorted(glob.glob(prefix + ".*.pt"), key=lambda p: int(p.rsplit(".", 2)[-2]))
     if not parts:
         raise FileNotFoundError(f"no checkpoint at {path}")
-    ck = torch.load(parts[0], map_location="cpu")
+    ck = torch_load(parts[0])
     ema = dict(ck.pop("tensors"))
     for p in parts[1:]:
-        ema.update(torch.load(p, map_location="cpu")["tensors"])
+        ema.update(torch_load(p)["tensors"])
     if len(parts) != ck["parts"]:
         raise RuntimeError(f"{prefix}: found {len(parts)} parts, expected {ck['parts']}")
     ck["ema"] = {k: v.float() for k, v in ema.items()}
@@ -44,7 +54,7 @@ def read_checkpoint(path: str) -> dict:
 
 
 def slim(ckpt_path: str, prefix: str, max_bytes: int = 15 * 1024 * 1024) -> list:
-    ck = torch.load(ckpt_path, map_location="cpu")
+    ck = torch_load(ckpt_path)
     tensors = {k: (v.half() if v.is_floating_point() and k != "latent_scale" else v) for k, v in ck["ema"].items()}
     groups, cur, size = [], {}, 0
     for k, v in tensors.items():

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import copy
 import json
 import math
 import os
@@ -116,8 +115,8 @@ class Trainer:
             torch.backends.cudnn.allow_tf32 = True
             torch.backends.cudnn.benchmark = True
         self.ckpt_path = os.path.join(self.run, "ckpt.pt")
-        from checkpoint import read_checkpoint
-        self.ckpt = torch.load(self.ckpt_path, map_location="cpu") if os.path.exists(self.ckpt_path) else None
+        from checkpoint import read_checkpoint, torch_load
+        self.ckpt = torch_load(self.ckpt_path) if os.path.exists(self.ckpt_path) else None
         if self.ckpt is None and args.init_from:  # e.g. slim weights brought back from an earlier device run
             self.ckpt = read_checkpoint(args.init_from)
             self.log(f"initialized from {args.init_from} (steps {self.ckpt['steps']})")
@@ -365,7 +364,7 @@ class Trainer:
         from PIL import Image
         from colors import torch_lab_to_srgb
         from pipeline import colorize
-        ev = copy.deepcopy(self.model)
+        ev = ColorWizard(self.cfg).to(self.device)  # fresh modules: the live ones may be torch.compile'd
         ev.load_state_dict({k: v for k, v in ema.state_dict().items()})
         ev.eval()
         n = min(8, len(self.val_set))
