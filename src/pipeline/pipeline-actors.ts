@@ -239,9 +239,10 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
       const scale = Math.min(1, Math.sqrt(input.settings.decodeMaxPixels / (image.width * image.height)));
       const dw = Math.max(4, Math.round(image.width * scale));
       const dh = Math.max(4, Math.round(image.height * scale));
+      const resampleStarted = performance.now();
       const decodeL = scale < 1 ? resizeArea(image.L, image.height, image.width, dh, dw) : image.L;
       ws.ab = [];
-      let upsampleMs = 0;
+      let upsampleMs = performance.now() - resampleStarted;
       for (let k = 0; k < n; k++) {
         const ab = await decodeAb(pack, quantized.data.subarray(k * per, (k + 1) * per), decodeL, scale < 1 ? dw : image.width, scale < 1 ? dh : image.height, {
           signal: anySignal(signal, ws.runtime.signal),

@@ -64,7 +64,7 @@ export interface StageTimings {
   prepareMs: number;
   denoiseMs: number;
   decodeMs: number;
-  /** Part of decodeMs: guided upsampling of chroma above decodeMaxPixels. */
+  /** Part of decodeMs: above decodeMaxPixels, the L downscale for the decoder and the guided upsampling of chroma. */
   upsampleMs: number;
   fuseMs: number;
   encodeMs: number;

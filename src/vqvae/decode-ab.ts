@@ -57,10 +57,12 @@ export async function decodeAb(
       const th = wy1 - wy0;
       const tw = wx1 - wx0;
       const lTile = new Float32Array(th * tw);
+      const inside = Math.max(0, Math.min(tw, width - wx0)); // columns that exist; the rest is edge padding
       for (let y = 0; y < th; y++) {
-        const sy = Math.min(height - 1, wy0 + y); // edge padding below/right of the image
-        const row = sy * width;
-        for (let x = 0; x < tw; x++) lTile[y * tw + x] = L[row + Math.min(width - 1, wx0 + x)];
+        const row = Math.min(height - 1, wy0 + y) * width; // edge padding below the image
+        const o = y * tw;
+        lTile.set(L.subarray(row + wx0, row + wx0 + inside), o);
+        if (inside < tw) lTile.fill(L[row + width - 1], o + inside, o + tw);
       }
       normalizeLightness(lTile, lTile);
       const gh = th / f;
@@ -78,12 +80,11 @@ export async function decodeAb(
       });
       const ab = out.ab.data;
       const plane = th * tw;
+      const xEnd = Math.min(cx1, width);
       for (let y = cy0; y < Math.min(cy1, height); y++) {
-        for (let x = cx0; x < Math.min(cx1, width); x++) {
-          const i = (y - wy0) * tw + (x - wx0);
-          a[y * width + x] = ab[i];
-          b[y * width + x] = ab[plane + i];
-        }
+        const i = (y - wy0) * tw + (cx0 - wx0);
+        a.set(ab.subarray(i, i + xEnd - cx0), y * width + cx0);
+        b.set(ab.subarray(plane + i, plane + i + xEnd - cx0), y * width + cx0);
       }
       options.onTile?.(++done, tilesX * tilesY);
     }
