@@ -26,6 +26,7 @@ from config import Config, get_config  # noqa: E402
 from diffusion import scheduler_config  # noqa: E402
 from model import AB_SCALE, ColorWizard, count_params  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
+from flops import batch1_inputs, component_flops  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMA = os.path.join(REPO, "schema", "model-pack.schema.json")
@@ -150,6 +151,18 @@ def git_sha() -> Optional[str]:
 # Pack writer
 # ---------------------------------------------------------------------------------------------
 
+def export_modules(model: ColorWizard) -> Dict[str, nn.Module]:
+    """The six exported components, keyed by their manifest names."""
+    return {
+        "textEncoder": TextEncoderExport(model.text).eval(),
+        "grayEncoder": GrayEncoderExport(model.gray).eval(),
+        "guider": GuiderExport(model.guider).eval(),
+        "prior": PriorExport(model.prior).eval(),
+        "quantizer": QuantizerExport(model.vqvae.quantizer).eval(),
+        "decoder": DecoderExport(model.vqvae.decoder).eval(),
+    }
+
+
 def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, description: str,
                 training: dict, metrics: Optional[dict] = None, card: str = "", seed: int = 0,
                 scheduler_default: str = "dpmpp-2m") -> dict:
@@ -178,12 +191,9 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
     dec_latent = torch.randn(2, C, 4, 6, generator=g)
     dec_l = torch.rand(2, 1, 16, 24, generator=g) * 2 - 1
 
-    text = TextEncoderExport(model.text).eval()
-    gray = GrayEncoderExport(model.gray).eval()
-    guider = GuiderExport(model.guider).eval()
-    prior = PriorExport(model.prior).eval()
-    quant = QuantizerExport(model.vqvae.quantizer).eval()
-    dec = DecoderExport(model.vqvae.decoder).eval()
+    modules = export_modules(model)
+    text, gray, guider = modules["textEncoder"], modules["grayEncoder"], modules["guider"]
+    prior, quant, dec = modules["prior"], modules["quantizer"], modules["decoder"]
 
     with torch.no_grad():
         ehs = text(ids, mask)
@@ -240,6 +250,7 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
     }
     param_modules = {"textEncoder": model.text, "grayEncoder": model.gray, "guider": model.guider,
                      "prior": model.prior, "quantizer": model.vqvae.quantizer, "decoder": model.vqvae.decoder}
+    flops = component_flops(modules, batch1_inputs(cfg, res_shapes))
     components = {}
     for key, (fname, module, ins, outs, extra_axes) in specs.items():
         path = os.path.join(out, fname)
@@ -253,7 +264,7 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         if key == "quantizer":
             nparams = int(model.vqvae.quantizer.embed.numel())
         components[key] = {"file": fname, "sha256": _sha256(path), "bytes": os.path.getsize(path),
-                           "parameters": int(nparams), "inputs": ins, "outputs": outs}
+                           "parameters": int(nparams), "flops": flops[key], "inputs": ins, "outputs": outs}
         if components[key]["bytes"] >= 16 * 1024 * 1024:
             raise RuntimeError(f"{fname} is {components[key]['bytes']} bytes; the contract allows < 16 MiB")
 
