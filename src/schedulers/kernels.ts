@@ -143,6 +143,22 @@ export function unipcUpdate(
   pX: number, pNew: number, pH1: number, pH2: number,
 ): void {
   const n = sample.length;
+  if (correct && cH3 === 0) {
+    // Order ≤ 2 (the usual case): the third history buffer has weight 0, so it is not read at all.
+    for (let i = 0; i < n; i++) {
+      const x = sample[i];
+      const m = model[i];
+      const v = vS * x + vM * m;
+      const h1 = H1[i];
+      const h2 = H2[i];
+      pred[i] = xS * x + xM * m;
+      const xc = cL * last[i] + cNew * v + cH1 * h1 + cH2 * h2;
+      last[i] = xc;
+      fresh[i] = v;
+      prev[i] = pX * xc + pNew * v + pH1 * h1 + pH2 * h2;
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const x = sample[i];
     const m = model[i];
