@@ -2,8 +2,7 @@
  * DDIM (Song et al. 2021, eq. 12): x_{t'} = sqrt(ᾱ_{t'}) x̂0 + sqrt(1 - ᾱ_{t'} - σ_t²) ε̂ + σ_t z with
  * σ_t = η sqrt((1 - ᾱ_{t'}) / (1 - ᾱ_t)) sqrt(1 - ᾱ_t / ᾱ_{t'}); η = 0 is the deterministic sampler.
  */
-import { alphasCumprodOf, makeBetas, spacedTimesteps } from './noise-schedule.js';
-import { checkTimestepRange } from './ddpm.js';
+import { alphasCumprodOf, makeBetas } from './noise-schedule.js';
 import { addScaledNoise, ddimUpdate } from './kernels.js';
 import { DiscreteSchedulerBase, epsilonCoefficients, x0Coefficients } from './scheduler-base.js';
 import type { SchedulerConfig } from './scheduler-config.js';
@@ -17,12 +16,6 @@ export class DDIMScheduler extends DiscreteSchedulerBase {
   constructor(config: SchedulerConfig) {
     super(config, alphasCumprodOf(makeBetas(config)));
     this.finalAlphaCumprod = config.setAlphaToOne ? 1 : this.alphasCumprod[0];
-  }
-
-  protected computeTimesteps(n: number): void {
-    const c = this.config;
-    this.timesteps = spacedTimesteps(c.timestepSpacing, c.numTrainTimesteps, n, c.stepsOffset);
-    checkTimestepRange(this.name, this.timesteps, c.numTrainTimesteps);
   }
 
   step(input: SchedulerStepInput): SchedulerStepOutput {

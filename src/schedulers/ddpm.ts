@@ -2,35 +2,18 @@
  * DDPM ancestral sampling (Ho et al. 2020, eq. 6–7): sample the posterior q(x_{t'} | x_t, x̂0) with x̂0
  * from the model, where t' is the next entry of `timesteps` (so fewer steps than training is allowed).
  */
-import { SchedulerConfigError } from '../errors/index.js';
-import { alphasCumprodOf, makeBetas, spacedTimesteps } from './noise-schedule.js';
+import { alphasCumprodOf, makeBetas } from './noise-schedule.js';
 import { addScaledNoise, x0ThenAffine } from './kernels.js';
 import { DiscreteSchedulerBase, x0Coefficients } from './scheduler-base.js';
 import type { SchedulerConfig } from './scheduler-config.js';
 import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
 
 /** Checks a spaced schedule lies in 0..T-1 (steps_offset can push `leading` past the end). */
-export function checkTimestepRange(name: string, timesteps: Float64Array, T: number): void {
-  for (const t of timesteps) {
-    if (t < 0 || t >= T) {
-      throw new SchedulerConfigError(
-        `${name}: timestep ${t} falls outside 0..${T - 1}; lower steps_offset or use timestep_spacing "trailing" or "linspace"`,
-      );
-    }
-  }
-}
-
 export class DDPMScheduler extends DiscreteSchedulerBase {
   readonly name = 'ddpm' as const;
 
   constructor(config: SchedulerConfig) {
     super(config, alphasCumprodOf(makeBetas(config)));
-  }
-
-  protected computeTimesteps(n: number): void {
-    const c = this.config;
-    this.timesteps = spacedTimesteps(c.timestepSpacing, c.numTrainTimesteps, n, c.stepsOffset);
-    checkTimestepRange(this.name, this.timesteps, c.numTrainTimesteps);
   }
 
   step(input: SchedulerStepInput): SchedulerStepOutput {

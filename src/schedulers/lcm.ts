@@ -31,7 +31,7 @@ export class LCMScheduler extends DiscreteSchedulerBase {
     return this.config.originalInferenceSteps;
   }
 
-  protected computeTimesteps(n: number): void {
+  protected override computeTimesteps(n: number): void {
     const original = this.config.originalInferenceSteps;
     const k = Math.floor(this.config.numTrainTimesteps / original);
     // The distillation grid, descending: original·k - 1, ..., k - 1; then n evenly spaced picks of it.

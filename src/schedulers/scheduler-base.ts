@@ -4,6 +4,7 @@
  */
 import { OptionsError, SchedulerConfigError } from '../errors/index.js';
 import { createGenerator, randomSeed, type RandomGenerator } from '../runtime/random.js';
+import { spacedTimesteps } from './noise-schedule.js';
 import type { PredictionType, SchedulerConfig } from './scheduler-config.js';
 import type { Scheduler, SchedulerName, SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
 
@@ -211,6 +212,19 @@ export abstract class DiscreteSchedulerBase extends SchedulerBase {
   scaleModelInput(sample: Float32Array, timestep: number): Float32Array {
     this.currentIndex(timestep);
     return sample;
+  }
+
+  /** Integer timesteps by the config's spacing (DDPM, DDIM); LCM overrides it with its distillation grid. */
+  protected computeTimesteps(n: number): void {
+    const c = this.config;
+    this.timesteps = spacedTimesteps(c.timestepSpacing, c.numTrainTimesteps, n, c.stepsOffset);
+    for (const t of this.timesteps) {
+      if (t < 0 || t >= c.numTrainTimesteps) {
+        throw new SchedulerConfigError(
+          `${this.name}: timestep ${t} falls outside 0..${c.numTrainTimesteps - 1}; lower steps_offset or use timestep_spacing "trailing" or "linspace"`,
+        );
+      }
+    }
   }
 
   /** ᾱ at training timestep t (t < 0 means "after the last step"). */
