@@ -14,8 +14,10 @@ export const SHEET_MAX_ROWS = 64;
 export const SHEET_CELL_SIZE = 160;
 
 export async function renderSheet(rows: readonly SheetRow[], cellSize = SHEET_CELL_SIZE): Promise<Buffer> {
+  const samples = Math.max(0, ...rows.map((r) => r.samples.length));
+  const columns = ['gray input', ...Array.from({ length: samples }, (_, k) => (samples === 1 ? 'colorized' : `sample ${k + 1}`)), 'ground truth'];
   return makeContactSheet(
     rows.slice(0, SHEET_MAX_ROWS).map((r) => ({ label: r.label, images: [r.gray, ...r.samples, r.gt] })),
-    { cellSize },
+    { cellSize, columns },
   );
 }

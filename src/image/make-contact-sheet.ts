@@ -16,15 +16,19 @@ const LABEL_CHARS = 22;
  * A PNG grid for evaluation sheets: one row per entry, its label on the left, each image fitted
  * (letterboxed on white) into a square cell of `cellSize` pixels (default 256).
  */
-export async function makeContactSheet(rows: ContactSheetRow[], options: { cellSize?: number } = {}): Promise<Buffer> {
+export async function makeContactSheet(
+  rows: ContactSheetRow[],
+  options: { cellSize?: number; /** Column titles drawn above the first row. */ columns?: readonly string[] } = {},
+): Promise<Buffer> {
   const cellSize = options.cellSize ?? 256;
+  const header = options.columns !== undefined && options.columns.length > 0 ? FONT_SIZE * 2 : 0;
   if (!Number.isSafeInteger(cellSize) || cellSize < 16 || cellSize > 4096) {
     throw new OptionsError(`Contact sheet cellSize: expected an integer 16..4096, got ${String(cellSize)}`, { details: { cellSize } });
   }
   if (rows.length === 0) throw new OptionsError('Contact sheet: expected at least one row, got none', { details: { rows: 0 } });
   const columns = Math.max(1, ...rows.map((row) => row.images.length));
   const width = LABEL_WIDTH + columns * (cellSize + GAP) + GAP;
-  const height = rows.length * (cellSize + GAP) + GAP;
+  const height = header + rows.length * (cellSize + GAP) + GAP;
   const tiles: { input: Buffer; left: number; top: number }[] = [];
   for (const [r, row] of rows.entries()) {
     for (const [c, image] of row.images.entries()) {
@@ -39,14 +43,20 @@ export async function makeContactSheet(rows: ContactSheetRow[], options: { cellS
         .resize(cellSize, cellSize, { fit: 'contain', background: '#ffffff' })
         .png({ compressionLevel: 1 })
         .toBuffer();
-      tiles.push({ input: tile, left: LABEL_WIDTH + GAP + c * (cellSize + GAP), top: GAP + r * (cellSize + GAP) });
+      tiles.push({ input: tile, left: LABEL_WIDTH + GAP + c * (cellSize + GAP), top: header + GAP + r * (cellSize + GAP) });
     }
   }
   const texts = rows
     .map((row, r) => {
-      const y = GAP + r * (cellSize + GAP) + cellSize / 2;
+      const y = header + GAP + r * (cellSize + GAP) + cellSize / 2;
       return `<text x="${GAP}" y="${y}" font-family="sans-serif" font-size="${FONT_SIZE}" fill="#000">${escapeXml(shorten(row.label))}</text>`;
     })
+    .concat(
+      (options.columns ?? []).map((title, c) => {
+        const x = LABEL_WIDTH + GAP + c * (cellSize + GAP) + cellSize / 2;
+        return `<text x="${x}" y="${FONT_SIZE * 1.4}" text-anchor="middle" font-family="sans-serif" font-size="${FONT_SIZE}" fill="#000">${escapeXml(shorten(title))}</text>`;
+      }),
+    )
     .join('');
   const labels = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${texts}</svg>`);
   const sheet: Sharp = sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).composite([
