@@ -5,8 +5,8 @@ import { encodeImage, readImage } from '../image/index.js';
 import type { ModelPack } from '../packs/index.js';
 import { loadModelPack } from '../packs/index.js';
 import { buildHintMap, encodeText, parsePrompt } from '../prompts/index.js';
-import type { FloatTensor, HostTensor, OnnxModel } from '../runtime/index.js';
-import { createGenerator, randomSeed, sampleSeed, tileBatch } from '../runtime/index.js';
+import type { HostTensor, OnnxModel } from '../runtime/index.js';
+import { concatBatch, createGenerator, randomSeed, sampleSeed, tileBatch } from '../runtime/index.js';
 import { createScheduler } from '../schedulers/index.js';
 import { decodeAb, encodeGray, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
 import type { ColorizeSettings } from './options-schema.js';
@@ -105,9 +105,7 @@ async function prepareWorkspace(ws: RunWorkspace, signal: AbortSignal, settings:
   const text = await encodeText(pack, texts);
   const per = text.hidden.dims.slice(1);
   const hiddenRows = texts.map((_, i) => ({ data: text.hidden.data.subarray(i * per[0] * per[1], (i + 1) * per[0] * per[1]), dims: [1, ...per] }));
-  const hidden = guided
-    ? { data: concat([tileBatch(hiddenRows[0], n), tileBatch(hiddenRows[1], n)]), dims: [2 * n, ...per] }
-    : tileBatch(hiddenRows[0], n);
+  const hidden = guided ? concatBatch([tileBatch(hiddenRows[0], n), tileBatch(hiddenRows[1], n)]) : tileBatch(hiddenRows[0], n);
   const batch = guided ? 2 * n : n;
 
   const workingL = resizeArea(L, height, width, S, S);
@@ -136,16 +134,6 @@ async function prepareWorkspace(ws: RunWorkspace, signal: AbortSignal, settings:
     understood: parsePrompt(settings.prompt),
     readMs,
   };
-}
-
-function concat(tensors: FloatTensor[]): Float32Array {
-  const out = new Float32Array(tensors.reduce((s, t) => s + t.data.length, 0));
-  let o = 0;
-  for (const t of tensors) {
-    out.set(t.data, o);
-    o += t.data.length;
-  }
-  return out;
 }
 
 function latentDims(pack: ModelPack, n: number): number[] {
@@ -191,7 +179,7 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
         const sample = Float32Array.from(input.latent);
         const scaled = scheduler.scaleModelInput(sample, t);
         const batch = cond.guided ? 2 * n : n;
-        const x = cond.guided ? concat([{ data: scaled, dims }, { data: scaled, dims }]) : scaled;
+        const x = cond.guided ? concatBatch([{ data: scaled, dims }, { data: scaled, dims }]).data : scaled;
         const xDims = [batch, ...dims.slice(1)];
         const timestep = { data: new Float32Array(batch).fill(t), dims: [batch] };
         const residuals = await runModel(ws, signal, pack.models.guider, {
