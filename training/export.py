@@ -10,7 +10,6 @@ README.md and manifest.json, then validates the manifest against schema/model-pa
 from __future__ import annotations
 
 import argparse
-import hashlib
 import inspect
 import json
 import os
@@ -27,6 +26,7 @@ from diffusion import scheduler_config  # noqa: E402
 from model import AB_SCALE, ColorWizard, count_params  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
 from flops import batch1_inputs, component_flops  # noqa: E402
+from prepare import sha256_file  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMA = os.path.join(REPO, "schema", "model-pack.schema.json")
@@ -114,14 +114,6 @@ def _onnx_export(module, args, path, input_names, output_names, dynamic_axes):
         kw["dynamo"] = False  # the TorchScript exporter: plain ops, same graph on torch 1.13 and 2.x
     with torch.no_grad():
         torch.onnx.export(module, args, path, **kw)
-
-
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _tensor_json(t: torch.Tensor) -> dict:
@@ -263,7 +255,7 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         nparams = count_params(param_modules[key])
         if key == "quantizer":
             nparams = int(model.vqvae.quantizer.embed.numel())
-        components[key] = {"file": fname, "sha256": _sha256(path), "bytes": os.path.getsize(path),
+        components[key] = {"file": fname, "sha256": sha256_file(path), "bytes": os.path.getsize(path),
                            "parameters": int(nparams), "flops": flops[key], "inputs": ins, "outputs": outs}
         if components[key]["bytes"] >= 16 * 1024 * 1024:
             raise RuntimeError(f"{fname} is {components[key]['bytes']} bytes; the contract allows < 16 MiB")
@@ -290,7 +282,7 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
     files = {}
     for fname in ["tokenizer.json", "tokenizer_config.json", "scheduler_config.json", "parity.json", "README.md"]:
         p = os.path.join(out, fname)
-        files[fname] = {"sha256": _sha256(p), "bytes": os.path.getsize(p)}
+        files[fname] = {"sha256": sha256_file(p), "bytes": os.path.getsize(p)}
 
     manifest = {
         "formatVersion": 1,
@@ -381,7 +373,7 @@ def validate_pack(folder: str) -> dict:
     listed.update(manifest["files"])
     for fname, entry in listed.items():
         p = os.path.join(folder, fname)
-        if _sha256(p) != entry["sha256"] or os.path.getsize(p) != entry["bytes"]:
+        if sha256_file(p) != entry["sha256"] or os.path.getsize(p) != entry["bytes"]:
             raise RuntimeError(f"{p}: sha256/bytes differ from manifest.json")
     return manifest
 
