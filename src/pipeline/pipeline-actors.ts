@@ -80,7 +80,13 @@ function readRawInput(input: RawImageInput, maxPixels: number): NonNullable<RunW
  * Everything a denoising step needs, rebuilt deterministically from the input and settings, so a run
  * restored from a persisted snapshot can continue without anything but its context.
  */
-async function prepareWorkspace(ws: RunWorkspace, signal: AbortSignal, settings: ColorizeSettings): Promise<Run & { readMs: number }> {
+async function prepareWorkspace(
+  ws: RunWorkspace,
+  signal: AbortSignal,
+  settings: ColorizeSettings,
+  /** The seed a restored run already drew (a request without one got a random seed the first time). */
+  knownSeed?: number,
+): Promise<Run & { readMs: number }> {
   const pack = await ensurePack(ws, settings);
   const m = pack.manifest;
   const readStart = performance.now();
@@ -118,7 +124,7 @@ async function prepareWorkspace(ws: RunWorkspace, signal: AbortSignal, settings:
     guided,
   };
 
-  const seed = settings.seed ?? randomSeed();
+  const seed = settings.seed ?? knownSeed ?? randomSeed();
   const seeds = Array.from({ length: n }, (_, k) => sampleSeed(seed, k));
   ws.generators = seeds.map((s) => createGenerator(s));
   return {
@@ -169,7 +175,7 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
     denoiseStep: fromPromise<{ latent: number[]; ms: number }, { step: number; latent: number[]; run: Run; settings: ColorizeSettings }>(
       async ({ input, signal }) => {
         const started = performance.now();
-        if (ws.conditioning === undefined) await prepareWorkspace(ws, signal, input.settings);
+        if (ws.conditioning === undefined) await prepareWorkspace(ws, signal, input.settings, input.run.seed);
         const pack = await ensurePack(ws, input.settings);
         const scheduler = ws.scheduler!;
         const cond = ws.conditioning!;
@@ -215,7 +221,7 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
 
     decode: fromPromise<{ ms: number; upsampleMs: number }, { latent: number[]; run: Run; settings: ColorizeSettings }>(async ({ input, signal }) => {
       const started = performance.now();
-      if (ws.image === undefined) await prepareWorkspace(ws, signal, input.settings);
+      if (ws.image === undefined) await prepareWorkspace(ws, signal, input.settings, input.run.seed);
       const pack = await ensurePack(ws, input.settings);
       const image = ws.image!;
       const n = input.settings.samples;

@@ -169,4 +169,28 @@ describe('persisted snapshots', () => {
     const resumed = await runColorizeActor(second.actor, second.workspace);
     expect(resumed.samples[0].image.equals(straight.samples[0].image)).toBe(true);
   });
+
+  it('a resumed run without a seed keeps the seed it drew before it stopped', async () => {
+    const options = { model, steps: 4, scheduler: 'ddim' };
+    const first = createColorizeActor(input, options);
+    let persisted: unknown;
+    let seed: number | undefined;
+    const stopped = new Promise<void>((resolveStop) => {
+      first.actor.subscribe((s) => {
+        if (persisted === undefined && s.value === 'denoising' && s.context.step === 2) {
+          seed = s.context.run?.seed;
+          persisted = JSON.parse(JSON.stringify(first.actor.getPersistedSnapshot()));
+          first.actor.stop();
+          resolveStop();
+        }
+      });
+    });
+    first.actor.start();
+    await stopped;
+    const second = createColorizeActor(input, options, { snapshot: persisted });
+    const resumed = await runColorizeActor(second.actor, second.workspace);
+    expect(resumed.seed).toBe(seed);
+    const again = await colorize(input, { ...options, seed });
+    expect(resumed.samples[0].image.equals(again.samples[0].image)).toBe(true);
+  });
 });
