@@ -1,6 +1,6 @@
 import { fromPromise } from 'xstate';
 import { mergeLightness, rgbToLightness } from '../color/index.js';
-import { CancelledError, InputImageError } from '../errors/index.js';
+import { CancelledError, InputImageError, InternalError } from '../errors/index.js';
 import { encodeImage, readImage } from '../image/index.js';
 import type { ModelPack } from '../packs/index.js';
 import { loadModelPack } from '../packs/index.js';
@@ -251,19 +251,21 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
 
     fuse: fromPromise<{ ms: number }, { settings: ColorizeSettings }>(async ({ input }) => {
       const started = performance.now();
-      const image = ws.image!;
+      if (ws.image === undefined || ws.ab === undefined) throw notResumable('fusing');
+      const image = ws.image;
       const bitDepth = outputBitDepth(input.settings, image.bitDepth);
-      ws.rgb = ws.ab!.map(({ a, b }) => mergeLightness(image.L, a, b, image.width, image.height, { bitDepth }));
+      ws.rgb = ws.ab.map(({ a, b }) => mergeLightness(image.L, a, b, image.width, image.height, { bitDepth }));
       return { ms: performance.now() - started };
     }),
 
     encode: fromPromise<{ ms: number; outputs: { index: number; seed: number; format: ColorizeSettings['format']; width: number; height: number }[] }, { settings: ColorizeSettings; run: Run }>(
       async ({ input, signal }) => {
         const started = performance.now();
-        const image = ws.image!;
+        if (ws.image === undefined || ws.rgb === undefined) throw notResumable('encoding');
+        const image = ws.image;
         const s = input.settings;
         ws.samples = [];
-        for (const [k, rgb] of ws.rgb!.entries()) {
+        for (const [k, rgb] of ws.rgb.entries()) {
           throwIfCancelled(signal, ws.runtime.signal);
           const buffer = await encodeImage(
             { width: image.width, height: image.height, rgb, alpha: image.alpha },
@@ -287,6 +289,13 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
 function outputBitDepth(settings: ColorizeSettings, inputDepth: 8 | 16): 8 | 16 {
   if (settings.format !== 'png') return 8;
   return settings.bitDepth ?? inputDepth;
+}
+
+/** Pixels after decoding are not kept in snapshots: a run persisted that late must be started again. */
+function notResumable(stage: string): InternalError {
+  return new InternalError(
+    `This run was restored in its ${stage} stage, whose pixel buffers are not in snapshots; persist and restore runs up to the decoding stage.`,
+  );
 }
 
 function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
