@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelPack } from '../../src/packs/index.js';
 import type { ComponentName } from '../../src/packs/index.js';
@@ -17,7 +17,8 @@ interface Parity {
   tokenizer: { text: string; input_ids: number[]; attention_mask: number[] }[];
 }
 
-const parity = JSON.parse(readFileSync(join(TINY_PACK, 'parity.json'), 'utf8')) as Parity;
+// The test pack, and the default pack users get: both exported by training/export.py.
+const PACKS = [TINY_PACK, resolve(__dirname, '..', '..', 'models', 'cw-interim')].filter((dir) => existsSync(join(dir, 'parity.json')));
 
 function toHost(t: ParityTensor): HostTensor {
   return t.dtype === 'int64'
@@ -26,10 +27,11 @@ function toHost(t: ParityTensor): HostTensor {
 }
 
 // The exporter's PyTorch outputs against ONNX Runtime in Node: the Python and TS sides of the pack contract.
-describe('ONNX export parity (PyTorch vs onnxruntime-node)', () => {
+describe.each(PACKS.map((dir) => [basename(dir), dir]))('ONNX export parity of %s (PyTorch vs onnxruntime-node)', (_name, dir) => {
+  const parity = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8')) as Parity;
   for (const name of Object.keys(parity.components) as ComponentName[]) {
     it(`${name} matches PyTorch within its stated tolerance`, async () => {
-      const pack = await loadModelPack(TINY_PACK);
+      const pack = await loadModelPack(dir);
       const spec = parity.components[name];
       const feeds = Object.fromEntries(Object.entries(spec.inputs).map(([k, v]) => [k, toHost(v)]));
       const out = await pack.models[name].run(feeds);
@@ -47,7 +49,7 @@ describe('ONNX export parity (PyTorch vs onnxruntime-node)', () => {
   }
 
   it('tokenizes exactly as the Python tokenizer did', async () => {
-    const pack = await loadModelPack(TINY_PACK);
+    const pack = await loadModelPack(dir);
     const tokenizer = createPromptTokenizer(pack.tokenizerJson, pack.manifest.text.maxLength);
     expect(parity.tokenizer.length).toBeGreaterThan(3);
     for (const c of parity.tokenizer) {
