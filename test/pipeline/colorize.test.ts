@@ -149,35 +149,14 @@ describe('colorize above decodeMaxPixels', () => {
 });
 
 describe('persisted snapshots', () => {
-  it('a run stopped mid-denoising resumes from its JSON snapshot and gives the uninterrupted result (DDIM)', async () => {
-    const options = { model, seed: 21, steps: 6, scheduler: 'ddim', prompt: 'blue sky' };
-    const straight = await colorize(input, options);
-    const first = createColorizeActor(input, options);
-    let persisted: unknown;
-    const stopped = new Promise<void>((resolveStop) => {
-      first.actor.subscribe((s) => {
-        if (persisted === undefined && s.value === 'denoising' && s.context.step === 3) {
-          persisted = JSON.parse(JSON.stringify(first.actor.getPersistedSnapshot()));
-          first.actor.stop();
-          resolveStop();
-        }
-      });
-    });
-    first.actor.start();
-    await stopped;
-    const second = createColorizeActor(input, options, { snapshot: persisted });
-    const resumed = await runColorizeActor(second.actor, second.workspace);
-    expect(resumed.samples[0].image.equals(straight.samples[0].image)).toBe(true);
-  });
-
-  it('a resumed run without a seed keeps the seed it drew before it stopped', async () => {
-    const options = { model, steps: 4, scheduler: 'ddim' };
+  /** Runs until denoising step `step`, persists the snapshot as JSON, stops, and resumes it in a new actor. */
+  async function stopAndResume(options: Parameters<typeof colorize>[1], step: number) {
     const first = createColorizeActor(input, options);
     let persisted: unknown;
     let seed: number | undefined;
     const stopped = new Promise<void>((resolveStop) => {
       first.actor.subscribe((s) => {
-        if (persisted === undefined && s.value === 'denoising' && s.context.step === 2) {
+        if (persisted === undefined && s.value === 'denoising' && s.context.step === step) {
           seed = s.context.run?.seed;
           persisted = JSON.parse(JSON.stringify(first.actor.getPersistedSnapshot()));
           first.actor.stop();
@@ -188,9 +167,21 @@ describe('persisted snapshots', () => {
     first.actor.start();
     await stopped;
     const second = createColorizeActor(input, options, { snapshot: persisted });
-    const resumed = await runColorizeActor(second.actor, second.workspace);
-    expect(resumed.seed).toBe(seed);
-    const again = await colorize(input, { ...options, seed });
+    return { seedBeforeStop: seed, resumed: await runColorizeActor(second.actor, second.workspace) };
+  }
+
+  it('a run stopped mid-denoising resumes from its JSON snapshot and gives the uninterrupted result (DDIM)', async () => {
+    const options = { model, seed: 21, steps: 6, scheduler: 'ddim', prompt: 'blue sky' };
+    const straight = await colorize(input, options);
+    const { resumed } = await stopAndResume(options, 3);
+    expect(resumed.samples[0].image.equals(straight.samples[0].image)).toBe(true);
+  });
+
+  it('a resumed run without a seed keeps the seed it drew before it stopped', async () => {
+    const options = { model, steps: 4, scheduler: 'ddim' };
+    const { seedBeforeStop, resumed } = await stopAndResume(options, 2);
+    expect(resumed.seed).toBe(seedBeforeStop);
+    const again = await colorize(input, { ...options, seed: seedBeforeStop });
     expect(resumed.samples[0].image.equals(again.samples[0].image)).toBe(true);
   });
 });
