@@ -32,7 +32,7 @@ def torch_load(path: str) -> dict:
 
 
 META_KEYS = ("config", "stage", "steps", "seconds", "history", "tokenizer", "git_sha", "data_manifest_sha256",
-             "data_sources", "torch", "saved")
+             "data_sources", "torch", "saved", "semantic_state")
 
 
 def read_checkpoint(path: str) -> dict:
@@ -88,7 +88,10 @@ def load_model(path: str, ema: bool = True, device="cpu"):
     model = ColorWizard(cfg)
     model.load_state_dict(ck["ema"] if ema or "model" not in ck else ck["model"])
     tok = WordTokenizer(ck["tokenizer"], cfg.text.max_length)
-    return model.to(device).eval(), tok, ck
+    model = model.to(device).eval()
+    from semantic import attach_semantic
+    attach_semantic(model, ck.get("semantic_state"))
+    return model, tok, ck
 
 
 def load_for_export(path: str):

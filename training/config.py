@@ -72,6 +72,11 @@ class Config:
     num_train_timesteps: int = 1000
     default_steps: int = 20
     guidance_scale: float = 2.5
+    # Frozen semantic encoder (semantic.py) read by the guider; 0 channels = none (tiny, interim, base).
+    semantic_channels: int = 0
+    semantic_input_size: int = 0
+    # The guider stage also fine-tunes the prior: on a CPU budget the small prior is the bottleneck.
+    guider_trains_prior: bool = False
 
     @property
     def latent_size(self) -> int:
@@ -155,7 +160,26 @@ def base() -> Config:
     )
 
 
-PRESETS = {"tiny": tiny, "interim": interim, "base": base}
+def semantic() -> Config:
+    # The default pack: interim's sizes (CPU, 2 threads) plus CenterNet features at the latent grid.
+    # Semantic input 256 = 4 x working size, so its stride-16 features land on the 16 x 16 latent grid.
+    c = interim()
+    return c.replace(
+        name="semantic",
+        semantic_channels=96,
+        semantic_input_size=256,
+        guider_trains_prior=True,
+        train=type(c.train)(**{**c.train.__dict__, "hint_prob": 0.5, "max_hints": 12,
+                               "stage_seconds": {"vqvae": 900, "prior": 480, "guider": 2400}}),
+    )
+
+
+def tiny_semantic() -> Config:
+    # CI smoke test and the test pack: tiny sizes with a semantic encoder (needs training/vendor/).
+    return tiny().replace(name="tiny-semantic", semantic_channels=8, semantic_input_size=128)
+
+
+PRESETS = {"tiny": tiny, "interim": interim, "base": base, "semantic": semantic, "tiny-semantic": tiny_semantic}
 
 
 def get_config(name: str) -> Config:

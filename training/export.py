@@ -27,6 +27,7 @@ from model import AB_SCALE, ColorWizard, count_params  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
 from flops import batch1_inputs, component_flops  # noqa: E402
 from prepare import sha256_file  # noqa: E402
+from semantic import ORIGIN as SEMANTIC_ORIGIN, attach_semantic  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMA = os.path.join(REPO, "schema", "model-pack.schema.json")
@@ -44,6 +45,8 @@ TOLERANCES = {
     "prior": {"atol": 1e-4, "rtol": 1e-3},
     "quantizer": {"atol": 1e-5, "rtol": 1e-5},
     "decoder": {"atol": 5e-3, "rtol": 1e-3},
+    # A 60-layer detector: float32 rounding differs between PyTorch and ONNX Runtime kernels.
+    "semanticEncoder": {"atol": 2e-3, "rtol": 2e-3},
 }
 
 
@@ -74,8 +77,19 @@ class GuiderExport(nn.Module):
         super().__init__()
         self.m = m
 
-    def forward(self, sample, timestep, encoder_hidden_states, gray_latent, hint):
-        return tuple(self.m(sample, timestep, encoder_hidden_states, gray_latent, hint))
+    def forward(self, sample, timestep, encoder_hidden_states, gray_latent, hint, semantic=None):
+        return tuple(self.m(sample, timestep, encoder_hidden_states, gray_latent, hint, semantic))
+
+
+class SemanticEncoderExport(nn.Module):
+    """l at the encoder's input size -> semantic features at the latent grid."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, lightness):
+        return self.m(lightness)
 
 
 class PriorExport(nn.Module):
@@ -144,8 +158,10 @@ def git_sha() -> Optional[str]:
 # ---------------------------------------------------------------------------------------------
 
 def export_modules(model: ColorWizard) -> Dict[str, nn.Module]:
-    """The six exported components, keyed by their manifest names."""
-    return {
+    """The exported components (six, plus the semantic encoder where the config has one), by manifest name."""
+    enc = model.__dict__.get("semantic_encoder")
+    extra = {"semanticEncoder": SemanticEncoderExport(enc).eval()} if enc is not None else {}
+    return {**extra, 
         "textEncoder": TextEncoderExport(model.text).eval(),
         "grayEncoder": GrayEncoderExport(model.gray).eval(),
         "guider": GuiderExport(model.guider).eval(),
@@ -182,6 +198,11 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
     q_in = codebook[pick].permute(0, 3, 1, 2) + 0.01 * torch.randn(2, C, h, h, generator=g)
     dec_latent = torch.randn(2, C, 4, 6, generator=g)
     dec_l = torch.rand(2, 1, 16, 24, generator=g) * 2 - 1
+    Cs, Si = cfg.semantic_channels, cfg.semantic_input_size
+    semantic = torch.randn(2, Cs, h, h, generator=g) if Cs else None
+    if Cs:  # a smooth gray photo-like pattern: the detector's features of noise are not representative
+        yy, xx = torch.meshgrid(torch.linspace(-1, 1, Si), torch.linspace(-1, 1, Si), indexing="ij")
+        sem_l = torch.stack([torch.sin(3 * xx) * torch.cos(2 * yy), torch.tanh(4 * (xx * xx + yy - 0.3))])[:, None]
 
     modules = export_modules(model)
     text, gray, guider = modules["textEncoder"], modules["grayEncoder"], modules["guider"]
@@ -189,7 +210,7 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
 
     with torch.no_grad():
         ehs = text(ids, mask)
-        residuals = guider(sample, timestep, ehs, gray_latent, hint)
+        residuals = guider(sample, timestep, ehs, gray_latent, hint, semantic)
         # Prior parity uses random residuals so that their addition is exercised even when the
         # guider's zero convolutions are still zero.
         res_in = tuple(torch.randn(r.shape, generator=g) * 0.1 for r in residuals)
@@ -201,6 +222,8 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
             "quantizer": {"quantized": quant(q_in)},
             "decoder": {"ab": dec(dec_latent, dec_l)},
         }
+        if Cs:
+            outputs["semanticEncoder"] = {"semantic": modules["semanticEncoder"](sem_l)}
     inputs = {
         "textEncoder": {"input_ids": ids, "attention_mask": mask},
         "grayEncoder": {"lightness": l_small},
@@ -211,6 +234,9 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         "quantizer": {"latent": q_in},
         "decoder": {"latent": dec_latent, "lightness": dec_l},
     }
+    if Cs:
+        inputs["guider"]["semantic"] = semantic
+        inputs["semanticEncoder"] = {"lightness": sem_l}
 
     # ---- ONNX export ---------------------------------------------------------------------------
     B = "batch"
@@ -224,7 +250,8 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         "guider": ("guider.onnx", guider,
                    [_spec("sample", "float32", [B, C, h, h]), _spec("timestep", "float32", [B]),
                     _spec("encoder_hidden_states", "float32", [B, T, D]),
-                    _spec("gray_latent", "float32", [B, Cg, h, h]), _spec("hint", "float32", [B, 3, S, S])],
+                    _spec("gray_latent", "float32", [B, Cg, h, h]), _spec("hint", "float32", [B, 3, S, S])]
+                   + ([_spec("semantic", "float32", [B, Cs, h, h])] if Cs else []),
                    [_spec(n, "float32", [B, *s]) for n, s in zip(res_names, res_shapes)], {}),
         "prior": ("prior.onnx", prior,
                   [_spec("sample", "float32", [B, C, h, h]), _spec("timestep", "float32", [B]),
@@ -240,8 +267,14 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
                     {"latent": {2: "latent_height", 3: "latent_width"}, "lightness": {2: "height", 3: "width"},
                      "ab": {2: "height", 3: "width"}}),
     }
+    if Cs:
+        specs["semanticEncoder"] = ("semantic_encoder.onnx", modules["semanticEncoder"],
+                                    [_spec("lightness", "float32", [B, 1, Si, Si])],
+                                    [_spec("semantic", "float32", [B, Cs, h, h])], {})
     param_modules = {"textEncoder": model.text, "grayEncoder": model.gray, "guider": model.guider,
                      "prior": model.prior, "quantizer": model.vqvae.quantizer, "decoder": model.vqvae.decoder}
+    if Cs:
+        param_modules["semanticEncoder"] = modules["semanticEncoder"].m.net
     flops = component_flops(modules, batch1_inputs(cfg, res_shapes))
     components = {}
     for key, (fname, module, ins, outs, extra_axes) in specs.items():
@@ -255,6 +288,8 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         nparams = count_params(param_modules[key])
         if key == "quantizer":
             nparams = int(model.vqvae.quantizer.embed.numel())
+        if key == "semanticEncoder":  # frozen: its weights are buffers
+            nparams = int(sum(b.numel() for b in param_modules[key].buffers() if b.is_floating_point()))
         components[key] = {"file": fname, "sha256": sha256_file(path), "bytes": os.path.getsize(path),
                            "parameters": int(nparams), "flops": flops[key], "inputs": ins, "outputs": outs}
         if components[key]["bytes"] >= 16 * 1024 * 1024:
@@ -299,6 +334,7 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         "conditioning": {"text": True, "hints": True},
         "guider": {"residuals": res_names},
         "decoder": {"multipleOf": 4, "tileSize": 512, "tileOverlap": decoder_tile_overlap(model)},
+        **({"semantic": {"inputSize": Si, "channels": Cs, "origin": SEMANTIC_ORIGIN}} if Cs else {}),
         "components": components,
         "files": files,
         "training": training,
@@ -391,6 +427,8 @@ def random_model(cfg: Config, seed: int = 0) -> ColorWizard:
             if isinstance(mod, nn.Conv2d) and float(mod.weight.abs().sum()) == 0.0:
                 mod.weight.normal_(0, 0.05)
                 mod.bias.normal_(0, 0.05)
+    # The semantic encoder is the real (pretrained, frozen) detector with an identity projection.
+    attach_semantic(model, None)
     return model.eval()
 
 

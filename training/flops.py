@@ -44,10 +44,20 @@ def _counting(root: nn.Module):
         return original(q, k, v, heads, bias)
 
     model_module.attention = counted_attention
+    import tfjs_graph
+    original_conv = tfjs_graph.conv2d
+
+    def counted_conv(x, w, *args):
+        out = original_conv(x, w, *args)
+        total[0] += 2 * out.numel() * w.shape[1] * w.shape[2] * w.shape[3]
+        return out
+
+    tfjs_graph.conv2d = counted_conv
     try:
         yield total
     finally:
         model_module.attention = original
+        tfjs_graph.conv2d = original_conv
         for h in handles:
             h.remove()
 
@@ -71,7 +81,7 @@ def batch1_inputs(cfg, residual_shapes) -> Dict[str, tuple]:
     mask = torch.zeros(1, T, dtype=torch.long)
     mask[0, :4] = 1
     x, t, ehs = torch.zeros(1, C, h, h), torch.tensor([500.0]), torch.zeros(1, T, D)
-    return {
+    d = {
         "textEncoder": (ids, mask),
         "grayEncoder": (torch.zeros(1, 1, S, S),),
         "guider": (x, t, ehs, torch.zeros(1, Cg, h, h), torch.zeros(1, 3, S, S)),
@@ -79,7 +89,12 @@ def batch1_inputs(cfg, residual_shapes) -> Dict[str, tuple]:
         "quantizer": (x,),
         # The decoder's cost grows with the output: counted at the working size.
         "decoder": (torch.zeros(1, C, S // 4, S // 4), torch.zeros(1, 1, S, S)),
+        **({"semanticEncoder": (torch.zeros(1, 1, cfg.semantic_input_size, cfg.semantic_input_size),)}
+           if cfg.semantic_channels else {}),
     }
+    if cfg.semantic_channels:
+        d["guider"] = d["guider"] + (torch.zeros(1, cfg.semantic_channels, h, h),)
+    return d
 
 
 def main() -> None:

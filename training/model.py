@@ -458,13 +458,19 @@ class Guider(nn.Module):
         )
         nn.init.zeros_(self.hint_in[-1].weight)
         nn.init.zeros_(self.hint_in[-1].bias)
+        # Semantic features (frozen encoder, already at the latent grid) enter where the gray latent does.
+        self.semantic_in = nn.Sequential(
+            nn.Conv2d(cfg.semantic_channels, ch[0], 1), nn.SiLU(), nn.Conv2d(ch[0], ch[0], 3, padding=1),
+        ) if cfg.semantic_channels else None
         self.zero = nn.ModuleList([zero_conv(c) for c in ch] + [zero_conv(ch[-1])])
 
     def init_from_prior(self, prior: UNet) -> None:
         self.encoder.load_state_dict(prior.encoder.state_dict())
 
-    def forward(self, sample, timestep, context, gray_latent, hint) -> List[torch.Tensor]:
+    def forward(self, sample, timestep, context, gray_latent, hint, semantic=None) -> List[torch.Tensor]:
         extra = self.gray_in(gray_latent) + self.hint_in(hint)
+        if self.semantic_in is not None:
+            extra = extra + self.semantic_in(semantic)
         x, skips, _ = self.encoder(sample, timestep, context, extra)
         return [z(s) for z, s in zip(self.zero, skips + [x])]
 
@@ -500,11 +506,11 @@ class ColorWizard(nn.Module):
         self.gray = GrayEncoder(cfg)
         self.register_buffer("latent_scale", torch.tensor(1.0))
 
-    def predict(self, sample, timestep, context, gray_latent=None, hint=None, use_guider=True):
+    def predict(self, sample, timestep, context, gray_latent=None, hint=None, use_guider=True, semantic=None):
         """Model output (v) of prior + guider; guider skipped when use_guider is False."""
         residuals = None
         if use_guider and gray_latent is not None:
-            residuals = self.guider(sample, timestep, context, gray_latent, hint)
+            residuals = self.guider(sample, timestep, context, gray_latent, hint, semantic)
         return self.prior(sample, timestep, context, residuals)
 
 

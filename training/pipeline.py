@@ -14,6 +14,7 @@ import torch.nn.functional as F
 from data import resize
 from diffusion import Schedule
 from model import AB_SCALE, ColorWizard, upsample_latent
+from semantic import semantic_features
 
 
 @torch.no_grad()
@@ -25,7 +26,7 @@ def encode_text(model: ColorWizard, tok, prompts: List[str], device) -> torch.Te
 @torch.no_grad()
 def sample_latents(model: ColorWizard, tok, l_small: torch.Tensor, prompts: List[str], hint=None,
                    steps: int = 20, guidance: float = 2.0, seed: int = 0, use_guider: bool = True,
-                   schedule: Optional[Schedule] = None) -> torch.Tensor:
+                   schedule: Optional[Schedule] = None, semantic: Optional[torch.Tensor] = None) -> torch.Tensor:
     """Quantized color latents (unscaled) for gray images at working size, one per row."""
     device = l_small.device
     cfg = model.cfg
@@ -40,11 +41,12 @@ def sample_latents(model: ColorWizard, tok, l_small: torch.Tensor, prompts: List
 
     def model_fn(x, t):
         if not do_cfg:
-            return model.predict(x, t, cond, gray, hint, use_guider)
+            return model.predict(x, t, cond, gray, hint, use_guider, semantic)
         xx, tt = torch.cat([x, x]), torch.cat([t, t])
         ctx = torch.cat([uncond, cond])
         g2 = torch.cat([gray, gray]) if gray is not None else None
-        v_u, v_c = model.predict(xx, tt, ctx, g2, torch.cat([hint, hint]), use_guider).chunk(2)
+        s2 = torch.cat([semantic, semantic]) if semantic is not None else None
+        v_u, v_c = model.predict(xx, tt, ctx, g2, torch.cat([hint, hint]), use_guider, s2).chunk(2)
         return v_u + guidance * (v_c - v_u)
 
     gen = torch.Generator().manual_seed(seed)
@@ -70,6 +72,7 @@ def colorize(model: ColorWizard, tok, L: torch.Tensor, prompts: List[str], steps
     l_full = L / 50.0 - 1.0
     l_pad = F.pad(l_full, (0, Wp - W, 0, Hp - H), mode="replicate")
     l_small = resize(l_full, (S, S))
-    q = sample_latents(model, tok, l_small, prompts, hint, steps, guidance, seed)
+    semantic = semantic_features(model, l_full)
+    q = sample_latents(model, tok, l_small, prompts, hint, steps, guidance, seed, semantic=semantic)
     ab = decode_ab(model, q, l_pad)[..., :H, :W]
     return torch.cat([L, ab], 1)

@@ -23,6 +23,9 @@ import torch.nn.functional as F
 
 from tfjs_weights import read_model_json, read_weights
 
+# Looked up at call time, so flops.py can count the port's convolutions (it wraps this name).
+conv2d = F.conv2d
+
 
 def _s(attr: dict, key: str, default: str = "") -> str:
     v = attr.get(key, {}).get("s")
@@ -148,7 +151,7 @@ class TfjsGraph(nn.Module):
             x = _same_pad(x, w.shape[-2:], s, d)
         elif pad != "VALID":
             raise NotImplementedError(f"{node['name']}: padding {pad}")
-        return F.conv2d(x, w, None, s, 0, d, groups)
+        return conv2d(x, w, None, s, 0, d, groups)
 
     def _apply_fused(self, node, y, args):
         ops = _fused(node.get("attr", {}))

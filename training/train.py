@@ -36,13 +36,21 @@ from model import ColorWizard, count_params  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def torch_load_plain(path: str) -> dict:
+    from checkpoint import torch_load
+    return torch_load(path)
+
+
 STAGES = ("vqvae", "prior", "guider")
 
 
 def trainable(model: ColorWizard, stage: str) -> List[torch.nn.Module]:
+    guider = [model.guider, model.gray] + ([model.prior] if model.cfg.guider_trains_prior else [])
     return {"vqvae": [model.vqvae.encoder, model.vqvae.decoder],
             "prior": [model.text, model.prior],
-            "guider": [model.guider, model.gray]}[stage]
+            "guider": guider}[stage]
 
 
 def set_stage(model: ColorWizard, stage: str) -> List[torch.nn.Parameter]:
@@ -145,6 +153,38 @@ class Trainer:
         self.val_set = PhotoSet(shards, "val", cache, limit=max(16, args.limit // 10) if args.limit else 0,
                                 log=self.log)
         self.schedule = Schedule(cfg.num_train_timesteps)
+        self.semantic_state = self.ckpt.get("semantic_state") if self.ckpt is not None else None
+        self.sem_train = self.sem_val = None
+        if cfg.semantic_channels:
+            self._open_semantic(args.features)
+
+    def _open_semantic(self, folder: str) -> None:
+        """Cached semantic features (cache_semantic.py), row i = photo i of the split."""
+        from cache_semantic import open_features
+        cfg = self.cfg
+        state = torch_load_plain(os.path.join(folder, "semantic_state.pt"))
+        if (state["input_size"], state["channels"]) != (cfg.semantic_input_size, cfg.semantic_channels):
+            raise ValueError(f"{folder}: features are {state['channels']} channels at input {state['input_size']}, "
+                             f"config wants {cfg.semantic_channels} at {cfg.semantic_input_size}")
+        if self.semantic_state is None:
+            self.semantic_state = {k: state[k] for k in ("mean", "std", "basis", "input_size", "channels")}
+        grid = cfg.semantic_input_size // 16
+        self._sem_done_path = os.path.join(folder, f"train-{len(self.train_set)}.done")
+        if not os.path.exists(self._sem_done_path):
+            raise FileNotFoundError(f"no semantic features of the training photos in {folder}; "
+                                    f"run training/cache_semantic.py")
+        self.sem_train = open_features(folder, "train", len(self.train_set), cfg.semantic_channels, grid)
+        self._sem_rows, self._sem_checked = 0, 0.0
+
+    def semantic_rows(self) -> int:
+        """Rows of the feature cache written so far: training may start while cache_semantic.py still runs."""
+        now = time.time()
+        if self._sem_rows < len(self.train_set) and now - self._sem_checked > 30:
+            rows = int(open(self._sem_done_path).read())
+            if rows != self._sem_rows:
+                self.log(f"semantic features: {rows} of {len(self.train_set)} training photos cached")
+            self._sem_rows, self._sem_checked = rows, now
+        return self._sem_rows
 
     # ---- logging -----------------------------------------------------------------------------------
     def log(self, msg):
@@ -175,6 +215,8 @@ class Trainer:
             "torch": torch.__version__,
             "saved": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
+        if self.semantic_state is not None:
+            ck["semantic_state"] = self.semantic_state
         tmp = self.ckpt_path + ".tmp"
         torch.save(ck, tmp)
         os.replace(tmp, self.ckpt_path)
@@ -330,17 +372,32 @@ class Trainer:
         loss = F.mse_loss(pred.float(), v)
         return loss, {}
 
+    def _semantic_batch(self, rng):
+        """Whole photos (the cached features see the whole square) with a random flip of photo and features."""
+        S = self.cfg.working_size
+        idx = np.sort(rng.randint(0, self.semantic_rows(), self.cfg.train.batch))
+        rgb = self.train_set.batch(idx, (S, S), rng, augment=False, device=self.device)
+        sem = torch.from_numpy(np.asarray(self.sem_train[idx], dtype=np.float32)).to(self.device)
+        flip = torch.from_numpy(rng.rand(len(idx)) < 0.5).to(self.device)
+        rgb = torch.where(flip[:, None, None, None], rgb.flip(-1), rgb)
+        sem = torch.where(flip[:, None, None, None], sem.flip(-1), sem)
+        return idx, to_model_lab(rgb), sem
+
     def step_guider(self, rng, gen):
         cfg = self.cfg
         S = cfg.working_size
-        idx, lab = self._batch(rng, (S, S))
+        sem = None
+        if cfg.semantic_channels:
+            idx, lab, sem = self._semantic_batch(rng)
+        else:
+            idx, lab = self._batch(rng, (S, S))
         with torch.no_grad():
             z0 = self.model.vqvae.encode(lab) * self.model.latent_scale
             ctx = self.model.text(*self._text(idx, rng))
         hint = random_hints(lab[:, 1:], cfg.train.hint_prob, cfg.train.max_hints, gen)
         xt, t, v = self._noised(z0, gen)
         gray = self.model.gray(lab[:, :1])
-        pred = self.model.predict(xt, t.float(), ctx, gray, hint)
+        pred = self.model.predict(xt, t.float(), ctx, gray, hint, semantic=sem)
         loss = F.mse_loss(pred.float(), v)
         return loss, {}
 
@@ -367,6 +424,8 @@ class Trainer:
         ev = ColorWizard(self.cfg).to(self.device)  # fresh modules: the live ones may be torch.compile'd
         ev.load_state_dict({k: v for k, v in ema.state_dict().items()})
         ev.eval()
+        from semantic import attach_semantic
+        attach_semantic(ev, self.semantic_state)
         n = min(8, len(self.val_set))
         R = 96
         rng = np.random.RandomState(0)
@@ -408,6 +467,8 @@ def main(argv=None):
     ap.add_argument("--steps", type=int, default=0, help="stop after this many steps instead (smoke tests)")
     ap.add_argument("--run", default=os.path.join(HERE, "runs", "default"))
     ap.add_argument("--shards", default=os.path.join(HERE, "shards"))
+    ap.add_argument("--features", default=os.path.join(HERE, "features"),
+                    help="cached semantic features (cache_semantic.py), for configs with a semantic encoder")
     ap.add_argument("--resume", action="store_true", help="(default behaviour) continue from <run>/ckpt.pt")
     ap.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint in --run")
     ap.add_argument("--init-from", help="start from these weights (full or slim checkpoint) when --run has none")

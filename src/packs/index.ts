@@ -1,5 +1,5 @@
-export { ManifestSchema, manifestJsonSchema, COMPONENT_NAMES } from './manifest-schema.js';
-export type { Manifest, ComponentSpec, TensorSpec, ComponentName } from './manifest-schema.js';
+export { ManifestSchema, manifestJsonSchema, COMPONENT_NAMES, OPTIONAL_COMPONENT_NAMES } from './manifest-schema.js';
+export type { Manifest, ComponentSpec, TensorSpec, ComponentName, OptionalComponentName } from './manifest-schema.js';
 export { loadModelPack, unloadModelPacks, resolvePackDir, listModelPacks } from './load-model-pack.js';
 export type { ModelPack, ModelPackInfo } from './load-model-pack.js';
 export { readManifest } from './read-manifest.js';

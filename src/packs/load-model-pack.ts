@@ -4,8 +4,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ModelPackError } from '../errors/index.js';
 import type { SessionSettings } from '../runtime/index.js';
 import { OnnxModel } from '../runtime/index.js';
-import type { ComponentName, Manifest } from './manifest-schema.js';
-import { COMPONENT_NAMES } from './manifest-schema.js';
+import type { ComponentName, Manifest, OptionalComponentName } from './manifest-schema.js';
+import { COMPONENT_NAMES, OPTIONAL_COMPONENT_NAMES } from './manifest-schema.js';
 import { DEFAULT_PACK_NAME, MODELS_DIR } from './package-root.js';
 import { readManifest } from './read-manifest.js';
 import { verifyPackFiles } from './verify-files.js';
@@ -14,7 +14,7 @@ export interface ModelPack {
   name: string;
   dir: string;
   manifest: Manifest;
-  models: Readonly<Record<ComponentName, OnnxModel>>;
+  models: Readonly<Record<ComponentName, OnnxModel> & Partial<Record<OptionalComponentName, OnnxModel>>>;
   /** Parsed tokenizer.json (Hugging Face tokenizers format). */
   tokenizerJson: Record<string, unknown>;
   /** Parsed scheduler_config.json (diffusers format). */
@@ -83,9 +83,10 @@ async function openPack(dirGiven: string, settings: SessionSettings): Promise<Mo
   await verifyPackFiles(dir, manifest);
   const tokenizerJson = await readJson(dir, manifest.text.tokenizer);
   const schedulerConfig = await readJson(dir, manifest.scheduler.config);
+  const present = [...COMPONENT_NAMES, ...OPTIONAL_COMPONENT_NAMES.filter((n) => manifest.components[n] !== undefined)];
   const entries = await Promise.all(
-    COMPONENT_NAMES.map(async (name) => {
-      const spec = manifest.components[name];
+    present.map(async (name) => {
+      const spec = manifest.components[name]!;
       const model = await OnnxModel.open(`${manifest.name}/${name}`, join(dir, spec.file), spec, settings);
       return [name, model] as const;
     }),

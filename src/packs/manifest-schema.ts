@@ -28,6 +28,9 @@ export const ComponentSchema = z.object({
 
 export const COMPONENT_NAMES = ['textEncoder', 'grayEncoder', 'guider', 'prior', 'quantizer', 'decoder'] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
+/** Components a pack may leave out (older packs and the interim pack have no semantic encoder). */
+export const OPTIONAL_COMPONENT_NAMES = ['semanticEncoder'] as const;
+export type OptionalComponentName = (typeof OPTIONAL_COMPONENT_NAMES)[number];
 
 const metricsRecord = z.record(z.string(), z.number());
 
@@ -61,6 +64,14 @@ export const ManifestSchema = z.object({
     tileSize: z.number().int().min(16),
     tileOverlap: z.number().int().min(0),
   }),
+  /** Frozen pretrained encoder run once per image; the guider reads its output as input "semantic". */
+  semantic: z
+    .object({
+      inputSize: z.number().int().min(16).max(2048),
+      channels: z.number().int().positive(),
+      origin: z.string().min(1),
+    })
+    .optional(),
   components: z.object({
     textEncoder: ComponentSchema,
     grayEncoder: ComponentSchema,
@@ -68,6 +79,7 @@ export const ManifestSchema = z.object({
     prior: ComponentSchema,
     quantizer: ComponentSchema,
     decoder: ComponentSchema,
+    semanticEncoder: ComponentSchema.optional(),
   }),
   files: z.record(relativeFile, z.object({ sha256, bytes: z.number().int().nonnegative() })),
   training: z.object({
@@ -86,6 +98,9 @@ export const ManifestSchema = z.object({
     })
     .optional(),
   parity: relativeFile.optional(),
+}).refine((m) => (m.semantic === undefined) === (m.components.semanticEncoder === undefined), {
+  message: 'a pack has both "semantic" and components.semanticEncoder, or neither',
+  path: ['semantic'],
 });
 
 export type Manifest = z.infer<typeof ManifestSchema>;

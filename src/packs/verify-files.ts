@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelPackError } from '../errors/index.js';
 import type { Manifest } from './manifest-schema.js';
-import { COMPONENT_NAMES } from './manifest-schema.js';
+import { COMPONENT_NAMES, OPTIONAL_COMPONENT_NAMES } from './manifest-schema.js';
 
 async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -16,6 +16,7 @@ async function sha256File(path: string): Promise<string> {
 export async function verifyPackFiles(dir: string, manifest: Manifest): Promise<void> {
   const expected: { file: string; sha256: string; bytes: number }[] = [
     ...COMPONENT_NAMES.map((c) => manifest.components[c]),
+    ...OPTIONAL_COMPONENT_NAMES.flatMap((c) => manifest.components[c] ?? []),
     ...Object.entries(manifest.files).map(([file, v]) => ({ file, ...v })),
   ];
   await Promise.all(

@@ -8,7 +8,7 @@ import { buildHintMap, encodeText, parsePrompt } from '../prompts/index.js';
 import type { HostTensor, OnnxModel } from '../runtime/index.js';
 import { concatBatch, createGenerator, randomSeed, sampleSeed, tileBatch } from '../runtime/index.js';
 import { createScheduler } from '../schedulers/index.js';
-import { decodeAb, encodeGray, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
+import { decodeAb, encodeGray, encodeSemantic, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { PreparedRun } from './pipeline-machine.js';
 import type { RunWorkspace } from './run-workspace.js';
@@ -117,10 +117,13 @@ async function prepareWorkspace(
   const workingL = resizeArea(L, height, width, S, S);
   throwIfCancelled(signal, ws.runtime.signal);
   const grayLatent = await encodeGray(pack, workingL);
+  throwIfCancelled(signal, ws.runtime.signal);
+  const semantic = await encodeSemantic(pack, L, width, height);
   ws.conditioning = {
     hidden,
     grayLatent: tileBatch(grayLatent, batch),
     hint: tileBatch({ data: hintMap, dims: [1, 3, S, S] }, batch),
+    ...(semantic ? { semantic: tileBatch(semantic, batch) } : {}),
     guided,
   };
 
@@ -194,6 +197,7 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
           encoder_hidden_states: cond.hidden,
           gray_latent: cond.grayLatent,
           hint: cond.hint,
+          ...(cond.semantic ? { semantic: cond.semantic } : {}),
         });
         const out = await runModel(ws, signal, pack.models.prior, {
           sample: { data: x, dims: xDims },

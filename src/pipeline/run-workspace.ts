@@ -23,6 +23,8 @@ export interface RunWorkspace {
     hidden: FloatTensor;
     grayLatent: FloatTensor;
     hint: FloatTensor;
+    /** The semantic encoder's features, for packs that have one. */
+    semantic?: FloatTensor;
     guided: boolean;
   };
   scheduler?: Scheduler;

@@ -1,4 +1,5 @@
 export { encodeGray, normalizeLightness } from './encode-gray.js';
+export { encodeSemantic } from './encode-semantic.js';
 export { quantizeLatent } from './quantize.js';
 export { decodeAb } from './decode-ab.js';
 export type { DecodeOptions } from './decode-ab.js';

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModelPack } from '../../src/packs/index.js';
-import type { ComponentName } from '../../src/packs/index.js';
+import type { ComponentName, OptionalComponentName } from '../../src/packs/index.js';
 import { createPromptTokenizer } from '../../src/prompts/index.js';
 import type { HostTensor } from '../../src/runtime/index.js';
 import { TINY_PACK } from '../helpers/tiny-pack.js';
@@ -13,12 +13,16 @@ interface ParityTensor {
   data: number[];
 }
 interface Parity {
-  components: Record<ComponentName, { atol: number; rtol: number; inputs: Record<string, ParityTensor>; outputs: Record<string, ParityTensor> }>;
+  components: Record<ComponentName | OptionalComponentName, { atol: number; rtol: number; inputs: Record<string, ParityTensor>; outputs: Record<string, ParityTensor> }>;
   tokenizer: { text: string; input_ids: number[]; attention_mask: number[] }[];
 }
 
-// The test pack, and the default pack users get: both exported by training/export.py.
-const PACKS = [TINY_PACK, resolve(__dirname, '..', '..', 'models', 'cw-interim')].filter((dir) => existsSync(join(dir, 'parity.json')));
+// The test pack and every shipped pack (the default users get among them): all exported by training/export.py.
+// PARITY_PACK adds another folder (e.g. a freshly exported pack) to check.
+const MODELS = resolve(__dirname, '..', '..', 'models');
+const PACKS = [TINY_PACK, ...readdirSync(MODELS).map((n) => join(MODELS, n)), ...(process.env.PARITY_PACK ? [process.env.PARITY_PACK] : [])].filter(
+  (dir) => existsSync(join(dir, 'parity.json')),
+);
 
 function toHost(t: ParityTensor): HostTensor {
   return t.dtype === 'int64'
@@ -29,12 +33,14 @@ function toHost(t: ParityTensor): HostTensor {
 // The exporter's PyTorch outputs against ONNX Runtime in Node: the Python and TS sides of the pack contract.
 describe.each(PACKS.map((dir) => [basename(dir), dir]))('ONNX export parity of %s (PyTorch vs onnxruntime-node)', (_name, dir) => {
   const parity = JSON.parse(readFileSync(join(dir, 'parity.json'), 'utf8')) as Parity;
-  for (const name of Object.keys(parity.components) as ComponentName[]) {
+  for (const name of Object.keys(parity.components) as (ComponentName | OptionalComponentName)[]) {
     it(`${name} matches PyTorch within its stated tolerance`, async () => {
       const pack = await loadModelPack(dir);
       const spec = parity.components[name];
       const feeds = Object.fromEntries(Object.entries(spec.inputs).map(([k, v]) => [k, toHost(v)]));
-      const out = await pack.models[name].run(feeds);
+      const model = pack.models[name];
+      if (model === undefined) throw new Error(`${name} is in parity.json but the pack did not load it`);
+      const out = await model.run(feeds);
       for (const [outName, expected] of Object.entries(spec.outputs)) {
         const got = out[outName];
         expect(got.dims).toEqual(expected.shape);

