@@ -149,11 +149,11 @@ describe('HTTP edge cases in the documented shape', () => {
     const long = await fetch(`${base}/v1/colorizations/${'a'.repeat(200)}`, { headers: origin });
     expect(long.status).toBe(414);
     expect(long.headers.get('access-control-allow-origin')).toBe('https://studio.example');
-    expect((await long.json()).error.code).toBe('URI_TOO_LONG');
+    expect(((await long.json()) as any).error.code).toBe('URI_TOO_LONG');
     const bad = await fetch(`${base}/v1/colorizations/%E0%A4%A`, { headers: origin });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('access-control-allow-origin')).toBe('https://studio.example');
-    expect((await bad.json()).error.code).toBe('BAD_REQUEST');
+    expect(((await bad.json()) as any).error.code).toBe('BAD_REQUEST');
 
     const { port } = new URL(base);
     const raw = await new Promise<string>((resolve) => {
