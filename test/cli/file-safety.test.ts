@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/errors/index.js';
 import { grayImage, TINY_PACK } from '../helpers/tiny-pack.js';
-import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
+import { useTmpfs } from '../helpers/tmpfs.js';
 
 // The built CLI, as a user runs it (`npm test` builds dist/ first).
 const CLI = resolve(__dirname, '..', '..', 'dist', 'cli', 'main.js');
@@ -72,15 +72,10 @@ describe('the CLI never loses a photo', () => {
   });
 
   describe('on a full disk', () => {
-    let disk: Tmpfs;
-    beforeAll(() => {
-      disk = mountTmpfs(128 * 1024);
-    });
-    afterAll(() => {
-      if (disk.dir !== undefined) disk.unmount();
-    });
+    const tmpfs = useTmpfs(128 * 1024);
 
     it('fails the image that does not fit with OUTPUT naming the path, leaves no partial file, and goes on', async (ctx) => {
+      const disk = tmpfs();
       if (disk.dir === undefined) return ctx.skip(disk.reason);
       const inputs = join(root, 'full-in');
       mkdirSync(inputs);

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A small tmpfs, to fill a disk for real; root only (CI runs as root). */
 export type Tmpfs = { dir: string; unmount: () => void } | { dir: undefined; reason: string };
@@ -24,4 +25,16 @@ export function mountTmpfs(bytes: number): Tmpfs {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A tmpfs for the tests of the calling describe block: mounted before them, unmounted after. */
+export function useTmpfs(bytes: number): () => Tmpfs {
+  let disk: Tmpfs = { dir: undefined, reason: 'not mounted yet' };
+  beforeAll(() => {
+    disk = mountTmpfs(bytes);
+  });
+  afterAll(() => {
+    if (disk.dir !== undefined) disk.unmount();
+  });
+  return () => disk;
 }

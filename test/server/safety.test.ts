@@ -3,24 +3,14 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ColorizeInput, ColorizeOptions, ColorizeResult } from '../../src/pipeline/types.js';
 import { estimateRunMemory } from '../../src/pipeline/index.js';
-import { createServer, type CreateServerOptions } from '../../src/server/index.js';
 import { estimateRetryAfter } from '../../src/server/retry-after.js';
-import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
-import { FakeLibrary, grayPng, multipart, pngSize, waitFor } from './helpers.js';
+import { useTmpfs } from '../helpers/tmpfs.js';
+import { FakeLibrary, grayPng, multipart, pngSize, testServers, waitFor } from './helpers.js';
 
-let app: FastifyInstance | undefined;
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
-
-async function server(options: Partial<CreateServerOptions> = {}, fake = new FakeLibrary()) {
-  app = await createServer({ colorize: fake.colorize, ...options });
-  return { app, fake };
-}
+const server = testServers();
 
 const submit = (target: FastifyInstance, options?: unknown, image = grayPng()) => {
   const fields: Parameters<typeof multipart>[0] = [{ name: 'image', value: image, filename: 'photo.png', type: 'image/png' }];
@@ -40,15 +30,10 @@ async function finished(target: FastifyInstance, id: string): Promise<any> {
 const JOB_ID = 'AAAAAAAAAAAAAAAAAAAAA';
 
 describe('results on disk', () => {
-  let disk: Tmpfs;
-  beforeAll(() => {
-    disk = mountTmpfs(64 * 1024);
-  });
-  afterAll(() => {
-    if (disk.dir !== undefined) disk.unmount();
-  });
+  const tmpfs = useTmpfs(64 * 1024);
 
   it('a full disk fails the job with OUTPUT naming the file, and leaves nothing behind', async (ctx) => {
+    const disk = tmpfs();
     if (disk.dir === undefined) return ctx.skip(disk.reason);
     const big = Buffer.alloc(200 * 1024, 7);
     const colorize = async (_input: ColorizeInput, options: ColorizeOptions): Promise<ColorizeResult> => {
