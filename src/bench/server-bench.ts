@@ -39,10 +39,12 @@ export async function runServerBench(options: { model?: string; quick?: boolean 
   const image = await syntheticGrayPng(size, size);
   const jobOptions = { seed: 1, steps: options.quick ? 4 : 8, prompt: 'red car, autumn trees', format: 'png' as const };
 
-  const dependencies = await libraryDependencies({ model });
+  const dependencies = await libraryDependencies({ model, concurrency: 1 });
   const app = await createServer({ ...dependencies, model, concurrency: 1, queue: 64 });
   try {
     const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    // POST is refused (503 NOT_READY) until every worker has loaded the pack.
+    while ((await fetch(`${base}/readyz`)).status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
     const url = `${base}/v1/colorize?options=${encodeURIComponent(JSON.stringify(jobOptions))}`;
     const direct = () => colorize(image, { ...jobOptions, model });
     const overHttp = async () => {
@@ -67,11 +69,16 @@ export async function runServerBench(options: { model?: string; quick?: boolean 
     }
 
     // 2. Throughput and latency under load: one connection (no queueing), then two (requests queue).
+    //    /healthz is timed idle and while the two-connection load runs: jobs must not stall the event loop.
+    const healthIdle = await sampleHealth(base, new Promise((resolve) => setTimeout(resolve, options.quick ? 1_000 : 3_000)));
     const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
     const request = { url, method: 'POST' as const, headers: { 'content-type': 'image/png' }, body: image, timeout: 120 };
     const load: Record<string, unknown> = {};
+    let healthUnderLoad: number[] = [];
     for (const connections of [1, 2]) {
-      const run = await autocannon({ ...request, connections, amount: jobs });
+      const pending = Promise.resolve(autocannon({ ...request, connections, amount: jobs })); // a thenable, not a Promise
+      if (connections === 2) healthUnderLoad = await sampleHealth(base, pending);
+      const run = await pending;
       if (run['2xx'] !== jobs) throw new Error(`autocannon: ${run['2xx']} of ${jobs} succeeded (errors ${run.errors}, non-2xx ${run.non2xx})`);
       load[`connections${connections}`] = {
         meanMs: round(run.latency.average),
@@ -94,6 +101,7 @@ export async function runServerBench(options: { model?: string; quick?: boolean 
       http: stats(http),
       asyncFlow: stats(asyncFlow),
       load,
+      health: { idle: stats(healthIdle), underLoad: stats(healthUnderLoad), idleP99Ms: round(percentile(healthIdle, 99)), underLoadP99Ms: round(percentile(healthUnderLoad, 99)) },
       // Medians resist the load spikes of a shared machine; means are given too.
       overheadShare: round((median(http) - median(library)) / median(library), 4),
       asyncOverheadShare: round((median(asyncFlow) - median(library)) / median(library), 4),
@@ -101,6 +109,7 @@ export async function runServerBench(options: { model?: string; quick?: boolean 
       target: 0.1,
     };
     console.table({ library: result.library, 'POST /v1/colorize': result.http, 'async flow': result.asyncFlow, ...load });
+    console.table({ 'GET /healthz idle': { ...result.health.idle, p99Ms: result.health.idleP99Ms, n: healthIdle.length }, 'GET /healthz under load': { ...result.health.underLoad, p99Ms: result.health.underLoadP99Ms, n: healthUnderLoad.length } });
     console.log(
       `HTTP overhead per job (medians): ${(100 * result.overheadShare).toFixed(1)}% sync, ${(100 * result.asyncOverheadShare).toFixed(1)}% async flow` +
         ` (of means: ${(100 * result.overheadShareOfMeans).toFixed(1)}%); target ≤ 10%`,
@@ -109,6 +118,18 @@ export async function runServerBench(options: { model?: string; quick?: boolean 
   } finally {
     await app.close();
   }
+}
+
+/** GET /healthz latencies, one request after another (20 ms apart), until `until` settles. */
+async function sampleHealth(base: string, until: Promise<unknown>): Promise<number[]> {
+  let over = false;
+  void until.finally(() => (over = true)).catch(() => undefined);
+  const latencies: number[] = [];
+  while (!over) {
+    latencies.push(await timed(async () => (await fetch(`${base}/healthz`)).arrayBuffer()));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return latencies;
 }
 
 async function timed(run: () => Promise<unknown>): Promise<number> {

@@ -1,15 +1,17 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { mkdir, realpath, stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { CancelledError, EXIT_CODES, exitCodeFor, InputImageError, isColorWizardError, OutputError } from '../errors/index.js';
+import { writeFileAtomic } from '../files/index.js';
 import { loadModelPack } from '../packs/index.js';
-import type { ColorizeResult, ColorHint } from '../pipeline/index.js';
+import type { ColorizeResult, ColorizeSettings, ColorHint } from '../pipeline/index.js';
 import { colorize, validateOptions } from '../pipeline/index.js';
-import { parseExecutionProvider } from '../runtime/index.js';
+import { parseExecutionProvider, validateSessionSettings, type SessionSettings } from '../runtime/index.js';
 import { SCHEDULER_NAMES } from '../schedulers/index.js';
 import { collectInputs } from './collect-inputs.js';
 import { parseHintFlag } from './parse-hint.js';
+import { planOutputs } from './plan-outputs.js';
 import { createProgressBar } from './progress-bar.js';
 
 interface ColorizeFlags {
@@ -31,11 +33,13 @@ interface ColorizeFlags {
   decodeMaxPixels?: string;
   provider?: string;
   threads?: string;
+  overwrite?: boolean;
   json?: boolean;
 }
 
 const EXT: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avif: 'avif' };
-const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+/** A flag's number; "" or "12abc" become NaN so the schema refuses them instead of reading 0. */
+const num = (v: string | undefined) => (v === undefined ? undefined : /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(v) ? Number(v) : Number.NaN);
 
 export function registerColorizeCommand(program: Command): void {
   program
@@ -59,7 +63,8 @@ export function registerColorizeCommand(program: Command): void {
     .option('--max-pixels <n>', 'refuse inputs larger than this many pixels', undefined)
     .option('--decode-max-pixels <n>', 'run the decoder at most at this size; larger photos get guided upsampling (default 1048576)')
     .addOption(new Option('--provider <name>', 'ONNX Runtime execution provider').choices(['cpu', 'cuda']).default('cpu'))
-    .option('--threads <n>', 'ONNX Runtime threads per operator (0 = all cores)')
+    .option('--threads <n>', 'ONNX Runtime threads per operator, 0–64 (0 = all cores)')
+    .option('--overwrite', 'replace existing output files (inputs are never overwritten)')
     .option('--json', 'print one JSON object per input on stdout')
     .action(async (inputs: string[], flags: ColorizeFlags) => {
       process.exitCode = await runColorize(inputs, flags);
@@ -89,7 +94,7 @@ async function runColorize(inputs: string[], flags: ColorizeFlags): Promise<numb
   );
   // Validate once up front: a bad flag fails the whole command before any file is touched.
   const settings = validateOptions(options);
-  const session = { provider: parseExecutionProvider(flags.provider ?? 'cpu'), intraOpThreads: num(flags.threads) };
+  const session = validateSessionSettings({ provider: parseExecutionProvider(flags.provider ?? 'cpu'), intraOpThreads: num(flags.threads) });
   // Ctrl-C from here on cancels cleanly: the current image stops before its next model call, nothing half-written stays.
   const controller = new AbortController();
   const onSigint = () => {
@@ -99,7 +104,7 @@ async function runColorize(inputs: string[], flags: ColorizeFlags): Promise<numb
   };
   process.on('SIGINT', onSigint);
   try {
-    return await colorizeFiles(inputs, flags, options, settings.model, session, controller);
+    return await colorizeFiles(inputs, flags, options, settings, session, controller);
   } finally {
     process.off('SIGINT', onSigint);
   }
@@ -109,15 +114,18 @@ async function colorizeFiles(
   inputs: string[],
   flags: ColorizeFlags,
   options: Record<string, unknown>,
-  model: string | undefined,
-  session: { provider: 'cpu' | 'cuda'; intraOpThreads?: number },
+  settings: ColorizeSettings,
+  session: SessionSettings,
   controller: AbortController,
 ): Promise<number> {
-  const pack = await loadModelPack(model, session);
+  const pack = await loadModelPack(settings.model, session);
   if (pack.manifest.training.randomWeights) {
     process.stderr.write(`warning: model pack "${pack.name}" has random weights (a test pack): its output is not a colorization.\n`);
   }
-  const files = await collectInputs(inputs);
+  const { files, ownOutputs } = await collectInputs(inputs);
+  if (ownOutputs.length > 0) {
+    process.stderr.write(`color-wizard: skipped ${ownOutputs.length} image(s) written by Color Wizard (name them as files to colorize them again).\n`);
+  }
   if (files.length === 0) {
     process.stderr.write('color-wizard: no image files found in the given folders.\n');
     return EXIT_CODES.INPUT_IMAGE;
@@ -128,16 +136,21 @@ async function colorizeFiles(
     throw new OutputError(`Cannot create output folder ${flags.output}: ${(cause as Error).message}`, { cause });
   }
 
+  const plan = planOutputs(files.map((f) => f.path), flags.output, settings.samples, EXT[settings.format]!);
+  const inputPaths = new Set(await Promise.all(files.map((f) => canonical(f.path))));
+
   let failed = 0;
   let lastCode: number = EXIT_CODES.OK;
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
     if (controller.signal.aborted) break;
     const bar = createProgressBar(process.stderr, basename(file.path));
     try {
       if (file.problem !== undefined) throw new InputImageError(file.problem);
+      // Checked before the run, so a refused output costs no colorization; the write re-checks atomically.
+      await checkTargets(plan[i]!, inputPaths, flags.overwrite === true);
       const result = await colorize(file.path, { ...options, signal: controller.signal, session, onProgress: bar.update });
       bar.done();
-      const outputs = await writeSamples(result, file.path, flags.output);
+      const outputs = await writeSamples(result, plan[i]!, flags.overwrite === true);
       report(flags, file.path, result, outputs);
     } catch (error) {
       bar.done();
@@ -161,23 +174,27 @@ async function colorizeFiles(
   return files.length === 1 ? lastCode : EXIT_CODES.PARTIAL;
 }
 
-async function writeSamples(result: ColorizeResult, input: string, dir: string): Promise<string[]> {
-  const stem = basename(input, extname(input));
-  const outputs: string[] = [];
-  for (const sample of result.samples) {
-    const name = result.samples.length === 1 ? `${stem}.${EXT[sample.format]}` : `${stem}_${sample.index}.${EXT[sample.format]}`;
-    const target = join(dir, name);
-    const temp = join(dir, `.${name}.${process.pid}.tmp`);
-    try {
-      // Write then rename, so a cancelled or crashed run never leaves a half-written image behind.
-      await writeFile(temp, sample.image);
-      await rename(temp, target);
-    } catch (cause) {
-      throw new OutputError(`Cannot write ${target}: ${(cause as Error).message}`, { cause });
+/** Never over an input (not even with --overwrite); over an existing file only with --overwrite. */
+async function checkTargets(targets: readonly string[], inputs: ReadonlySet<string>, overwrite: boolean): Promise<void> {
+  for (const target of targets) {
+    if (inputs.has(await canonical(target))) {
+      throw new OutputError(`Cannot write ${target}: it is one of the inputs (choose another -o folder or --format)`, { details: { path: target, code: 'INPUT' } });
     }
-    outputs.push(target);
+    if (!overwrite && (await stat(target).catch(() => undefined)) !== undefined) {
+      throw new OutputError(`Cannot write ${target}: already exists (pass --overwrite to replace it)`, { details: { path: target, code: 'EEXIST' } });
+    }
   }
-  return outputs;
+}
+
+/** The same file under any spelling (relative, symlinked); a missing file keeps its absolute path. */
+async function canonical(path: string): Promise<string> {
+  return realpath(path).catch(() => resolve(path));
+}
+
+async function writeSamples(result: ColorizeResult, targets: readonly string[], overwrite: boolean): Promise<string[]> {
+  // Atomic and cleaned up on error (src/files): a cancelled run or a full disk leaves no partial image.
+  for (const [k, sample] of result.samples.entries()) await writeFileAtomic(targets[k]!, sample.image, { overwrite });
+  return [...targets];
 }
 
 function report(flags: ColorizeFlags, input: string, result: ColorizeResult, outputs: string[]): void {

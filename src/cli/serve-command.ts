@@ -10,6 +10,9 @@ interface ServeFlags {
   resultsDir?: string;
   bodyLimit: number;
   maxPixels?: number;
+  maxDecodePixels?: number;
+  maxSamplePixels?: number;
+  maxJobMemory?: number;
   cors?: string[];
   model?: string;
   timeout: number;
@@ -52,6 +55,9 @@ export function registerServeCommand(program: Command): void {
     .option('--results-dir <dir>', 'keep results as files in this folder instead of memory')
     .option('--body-limit <size>', 'request body limit, e.g. 50mb', size, 50 * 1024 * 1024)
     .option('--max-pixels <n>', 'largest input in pixels (default 100000000)', integer(1))
+    .option('--max-decode-pixels <n>', 'largest decodeMaxPixels a client may ask for (default 4194304)', integer(1))
+    .option('--max-sample-pixels <n>', 'largest samples × pixels of one job (default 200000000)', integer(1))
+    .option('--max-job-memory <size>', "largest estimated memory of one job, e.g. 8gb (default: half the machine's memory / concurrency)", size)
     .option('--cors <origin>', 'allow this origin (repeatable); CORS is off by default', collect)
     .option('--model <path|name>', 'default model pack')
     .option('--timeout <seconds>', 'per-job time limit (0 = none)', seconds, 300)
@@ -69,6 +75,9 @@ export function registerServeCommand(program: Command): void {
           resultsDir: flags.resultsDir,
           bodyLimit: flags.bodyLimit,
           maxPixels: flags.maxPixels,
+          maxDecodePixels: flags.maxDecodePixels,
+          maxSamplePixels: flags.maxSamplePixels,
+          maxJobMemory: flags.maxJobMemory,
           cors: flags.cors === undefined ? false : flags.cors.length === 1 ? flags.cors[0]! : flags.cors,
           model: flags.model,
           timeoutSeconds: flags.timeout,

@@ -5,7 +5,8 @@ import { OptionsError, OutputError } from '../errors/index.js';
 import type { DecodedImageMetadata, RgbImage } from './decoded-image.js';
 import { exifTiffBytes, withOrientationReset } from './exif-block.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './format-from-path.js';
-import { insertAfterIhdr, pngChunk } from './png-chunks.js';
+import { OUTPUT_SOFTWARE } from './output-marker.js';
+import { insertAfterIhdr, pngChunk, withoutChunks } from './png-chunks.js';
 import { sharp, type Sharp } from './sharp-instance.js';
 
 export interface EncodeOptions {
@@ -23,6 +24,9 @@ export interface EncodeOptions {
   keepMetadata?: boolean;
   metadata?: DecodedImageMetadata;
 }
+
+const SOFTWARE_EXIF = { IFD0: { Software: OUTPUT_SOFTWARE } };
+const SOFTWARE_TEXT = pngChunk('tEXt', Buffer.from(`Software\0${OUTPUT_SOFTWARE}`, 'latin1'));
 
 const DEFAULT_QUALITY: Readonly<Record<Exclude<OutputFormat, 'png'>, number>> = Object.freeze({ jpeg: 90, webp: 90, avif: 60 });
 
@@ -62,7 +66,9 @@ export async function encodeImage(image: RgbImage, options: EncodeOptions = {}):
         .toColourspace('srgb')
         .png({ compressionLevel: 0 })
         .toBuffer();
-      pipeline = sharp(insertAfterIhdr(carrier, exif)).keepExif();
+      pipeline = sharp(insertAfterIhdr(carrier, exif)).keepExif().withExifMerge(SOFTWARE_EXIF);
+    } else if (format !== 'png') {
+      pipeline = sharp(pixels, { raw: { width, height, channels } }).withExif(SOFTWARE_EXIF);
     } else {
       pipeline = sharp(pixels, { raw: { width, height, channels } });
     }
@@ -75,7 +81,10 @@ export async function encodeImage(image: RgbImage, options: EncodeOptions = {}):
     else if (format === 'webp') pipeline = pipeline.webp({ quality });
     else pipeline = pipeline.avif({ quality });
     const encoded = await pipeline.toBuffer();
-    return exif !== undefined && format === 'png' ? insertAfterIhdr(encoded, exif) : encoded;
+    if (format !== 'png') return encoded;
+    // withIccProfile/withDensity make libvips write an eXIf of its own: a PNG may carry one, ours.
+    const png = insertAfterIhdr(withoutChunks(encoded, 'eXIf'), SOFTWARE_TEXT);
+    return exif === undefined ? png : insertAfterIhdr(png, exif);
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new OutputError(`Encoding ${width}×${height} ${format} failed: ${message}`, { cause, details: { format, width, height } });

@@ -10,6 +10,8 @@ export { formatFromPath, OUTPUT_FORMATS } from './format-from-path.js';
 export type { EncodeOptions } from './encode-image.js';
 export { encodeImage } from './encode-image.js';
 export { writeImage } from './write-image.js';
+export type { WriteImageOptions } from './write-image.js';
 export { resizePlane } from './resize-plane.js';
+export { isColorWizardOutput, OUTPUT_SOFTWARE } from './output-marker.js';
 export type { ContactSheetRow } from './make-contact-sheet.js';
 export { makeContactSheet } from './make-contact-sheet.js';

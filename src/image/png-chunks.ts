@@ -1,4 +1,4 @@
-/** Inserting an ancillary chunk (eXIf) into an encoded PNG, which sharp cannot do from a raw buffer. */
+/** Inserting (and dropping) ancillary chunks (eXIf, tEXt) into an encoded PNG, which sharp cannot do from a raw buffer. */
 
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -31,4 +31,17 @@ export function pngChunk(type: string, data: Uint8Array): Buffer {
 export function insertAfterIhdr(png: Buffer, chunk: Buffer): Buffer {
   const ihdrEnd = 8 + 12 + png.readUInt32BE(8);
   return Buffer.concat([png.subarray(0, ihdrEnd), chunk, png.subarray(ihdrEnd)]);
+}
+
+/** Returns the PNG without its chunks of `type` (e.g. an eXIf libvips wrote, before ours goes in). */
+export function withoutChunks(png: Buffer, type: string): Buffer {
+  const kept: Buffer[] = [png.subarray(0, 8)];
+  let dropped = false;
+  for (let at = 8; at + 12 <= png.length; ) {
+    const end = at + 12 + png.readUInt32BE(at);
+    if (png.toString('latin1', at + 4, at + 8) === type) dropped = true;
+    else kept.push(png.subarray(at, end));
+    at = end;
+  }
+  return dropped ? Buffer.concat(kept) : png;
 }

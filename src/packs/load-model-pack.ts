@@ -3,6 +3,7 @@ import { readdir, readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ModelPackError } from '../errors/index.js';
 import type { SessionSettings } from '../runtime/index.js';
+import { validateSessionSettings } from '../runtime/index.js';
 import { OnnxModel } from '../runtime/index.js';
 import type { ComponentName, Manifest, OptionalComponentName } from './manifest-schema.js';
 import { COMPONENT_NAMES, OPTIONAL_COMPONENT_NAMES } from './manifest-schema.js';
@@ -50,9 +51,11 @@ const cache = new Map<string, Promise<ModelPack>>();
  * Loads a pack once per process (and per provider): manifest validated, every hash checked,
  * every ONNX session opened and matched against the manifest's tensor names.
  */
-export function loadModelPack(pathOrName?: string, settings: SessionSettings = {}): Promise<ModelPack> {
+export function loadModelPack(pathOrName?: string, sessionSettings: SessionSettings = {}): Promise<ModelPack> {
   let dir: string;
+  let settings: SessionSettings;
   try {
+    settings = validateSessionSettings(sessionSettings);
     dir = resolvePackDir(pathOrName);
   } catch (error) {
     return Promise.reject(error);

@@ -17,6 +17,7 @@ import type { PipelineError, PipelineMachine } from './pipeline-machine.js';
 import { pipelineMachine, stageOf } from './pipeline-machine.js';
 import type { RunWorkspace } from './run-workspace.js';
 import type { ColorizeInput, ColorizeOptions, ColorizeResult, ProgressEvent } from './types.js';
+import { validateRuntimeOptions } from './runtime-options-schema.js';
 import { validateOptions } from './validate-options.js';
 
 export type ColorizeActor = Actor<PipelineMachine>;
@@ -43,8 +44,9 @@ export function createColorizeActor(
   options: ColorizeOptions = {},
   restore?: { snapshot: unknown },
 ): { actor: ColorizeActor; workspace: RunWorkspace } {
-  const { onProgress, signal, session, tileSize, ...serializable } = options;
-  const workspace: RunWorkspace = { input, runtime: { onProgress, signal, session, tileSize } };
+  const runtime = validateRuntimeOptions(options);
+  const { onProgress: _p, signal: _s, session: _r, tileSize: _t, ...serializable } = options;
+  const workspace: RunWorkspace = { input, runtime };
   const machine = pipelineMachine.provide({ actors: createPipelineActors(workspace, validateOptions) });
   const actor = createActor(machine, {
     input: { options: serializable as Record<string, unknown> },

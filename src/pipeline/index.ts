@@ -5,4 +5,6 @@ export type { PipelineContext, PipelineError, PipelineMachine } from './pipeline
 export { ColorizeOptionsSchema, ColorHintSchema, OUTPUT_FORMATS } from './options-schema.js';
 export type { ColorHint, ColorizeOptionsInput, ColorizeSettings } from './options-schema.js';
 export { validateOptions } from './validate-options.js';
+export { RuntimeOptionsSchema, validateRuntimeOptions, MAX_TILE_SIZE } from './runtime-options-schema.js';
+export { estimateRunMemory } from './estimate-memory.js';
 export type * from './types.js';

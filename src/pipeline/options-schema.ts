@@ -4,10 +4,13 @@ import { z } from 'zod';
 
 export const HEX_COLOR = /^#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$/;
 
+/** No photo within the pixel limits is wider or taller than this. */
+const MAX_HINT_COORDINATE = 1_000_000_000;
+
 export const ColorHintSchema = z.object({
   /** Pixel coordinates in the input image (after EXIF orientation), origin top-left. */
-  x: z.number().finite().nonnegative(),
-  y: z.number().finite().nonnegative(),
+  x: z.number().finite().nonnegative().max(MAX_HINT_COORDINATE),
+  y: z.number().finite().nonnegative().max(MAX_HINT_COORDINATE),
   /** sRGB color as #rrggbb or #rgb; only its chroma is used, the photo's lightness is kept. */
   color: z.string().regex(HEX_COLOR, 'a color like "#cc2200" or "#c20"'),
   /** Radius in input pixels; default: about 1.5% of the image's short side. */

@@ -1,6 +1,6 @@
 import { fromPromise } from 'xstate';
 import { mergeLightness, rgbToLightness } from '../color/index.js';
-import { CancelledError, InputImageError, InternalError } from '../errors/index.js';
+import { CancelledError, InputImageError, InternalError, OptionsError } from '../errors/index.js';
 import { encodeImage, readImage } from '../image/index.js';
 import type { ModelPack } from '../packs/index.js';
 import { loadModelPack } from '../packs/index.js';
@@ -45,6 +45,9 @@ async function readInput(ws: RunWorkspace, settings: ColorizeSettings): Promise<
       metadata: image.metadata,
     };
   }
+  if (input === null || typeof input !== 'object' || !('L' in input || 'rgb' in input)) {
+    throw new OptionsError(`Input: expected a file path, a Buffer, { width, height, rgb } or { width, height, L }, got ${input === null ? 'null' : typeof input}.`);
+  }
   return readRawInput(input, settings.maxPixels);
 }
 
@@ -61,6 +64,10 @@ function readRawInput(input: RawImageInput, maxPixels: number): NonNullable<RunW
   if ('L' in input) {
     if (!(input.L instanceof Float32Array) || input.L.length !== width * height) {
       throw new InputImageError(`Raw L plane must be a Float32Array of ${width * height} values, got ${input.L?.length}.`);
+    }
+    const bad = input.L.findIndex((v) => !(v >= 0 && v <= 100)); // NaN fails both comparisons
+    if (bad >= 0) {
+      throw new InputImageError(`Raw L plane: CIE L is 0..100, got ${input.L[bad]} at index ${bad}.`, { details: { index: bad, value: input.L[bad] } });
     }
     return { width, height, L: input.L, bitDepth: 8 };
   }

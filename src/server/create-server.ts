@@ -3,13 +3,15 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolve } from 'node:path';
 import { packageVersion } from '../cli/package-version.js';
+import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { toHttpError } from './http-errors.js';
 import { JobQueue } from './job-queue.js';
 import { DirectoryResultStore, MemoryResultStore } from './result-store.js';
 import { registerJobRoutes } from './routes-jobs.js';
 import { registerSystemRoutes } from './routes-system.js';
+import { OPTIONS_LIMIT_BYTES } from './submission.js';
 import type { ModelInfo, ServerContext, ServerDependencies } from './server-context.js';
-import { ServerSettingsSchema, type ServerSettingsInput } from './settings.js';
+import { jobMemoryCap, ServerSettingsSchema, type ServerSettingsInput } from './settings.js';
 
 export type CreateServerOptions = ServerDependencies & ServerSettingsInput;
 
@@ -31,7 +33,7 @@ const CLOSE_FLUSH_MS = 1_000;
  * cancels them and deletes every result.
  */
 export async function createServer(options: CreateServerOptions): Promise<FastifyInstance> {
-  const { colorize, listModels, probe, warmup, ...rest } = options;
+  const { colorize, listModels, probe, warmup, close, ...rest } = options;
   const settings = ServerSettingsSchema.parse(rest);
 
   const app = Fastify({
@@ -43,11 +45,14 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     // jobs; new work is refused by the job routes with our 503 body and Retry-After.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    frameworkErrors: frameworkErrorHandler(settings.cors),
+    clientErrorHandler: clientErrorHandler(settings.cors),
   });
 
+  const store = settings.resultsDir ? new DirectoryResultStore(resolve(settings.resultsDir)) : new MemoryResultStore();
   const jobs = new JobQueue({
     colorize,
-    store: settings.resultsDir ? new DirectoryResultStore(resolve(settings.resultsDir)) : new MemoryResultStore(),
+    store,
     concurrency: settings.concurrency,
     queueSize: settings.queue,
     resultsTtlMs: settings.resultsTtlSeconds * 1000,
@@ -56,6 +61,9 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     onBackgroundError: (error, jobId) => app.log.error({ err: error, jobId }, 'job background error'),
   });
   app.decorate('colorWizardJobs', jobs);
+  // Results of a server that died (kill -9) are never cleaned otherwise; this process owns none yet.
+  const swept = await store.sweep({ ttlMs: settings.resultsTtlSeconds * 1000, owned: (id) => jobs.get(id) !== undefined });
+  if (swept.length > 0) app.log.info({ removed: swept.length }, 'removed results left by an earlier server');
 
   let cached: { at: number; models: Promise<ModelInfo[]> } | undefined;
   const cachedModels = (): Promise<ModelInfo[]> => {
@@ -74,6 +82,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     listModels: cachedModels,
     checks: {
       maxPixels: settings.maxPixels,
+      caps: { maxDecodePixels: settings.maxDecodePixels, maxSamplePixels: settings.maxSamplePixels, maxJobMemory: jobMemoryCap(settings) },
       probe,
       defaultModel: settings.model,
       models: async () => {
@@ -104,7 +113,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     });
   }
   await app.register(multipart, {
-    limits: { fileSize: settings.bodyLimit, files: 2, fields: 4, parts: 6, fieldSize: 1024 * 1024 },
+    limits: { fileSize: settings.bodyLimit, files: 2, fields: 4, parts: 6, fieldSize: OPTIONS_LIMIT_BYTES },
   });
   // Raw image bodies (curl --data-binary @photo.jpg); the format itself is checked by its bytes.
   // Fastify parses text/plain by default; here it is no image format, so it gets 415 like any other.
@@ -127,6 +136,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
 
   app.addHook('preClose', async () => {
     await jobs.shutdown(settings.shutdownGraceSeconds * 1000);
+    await close?.();
     // Every job has ended, so responses are finishing. Sockets a client opened but never used
     // would still hold server.close() until the client drops them: cut everything after a moment.
     if (app.server.listening) setTimeout(() => app.server.closeAllConnections(), CLOSE_FLUSH_MS).unref();

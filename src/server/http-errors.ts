@@ -9,6 +9,9 @@ export type HttpErrorCode =
   | 'BODY_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'QUEUE_FULL'
+  | 'NOT_READY'
+  | 'URI_TOO_LONG'
+  | 'JOB_TOO_LARGE'
   | 'SHUTTING_DOWN'
   | 'TIMEOUT';
 
@@ -53,6 +56,9 @@ export const STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Object.fr
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   QUEUE_FULL: 503,
+  NOT_READY: 503,
+  URI_TOO_LONG: 414,
+  JOB_TOO_LARGE: 413,
   SHUTTING_DOWN: 503,
   TIMEOUT: 504,
 });
@@ -63,6 +69,7 @@ const CODE_BY_STATUS: Readonly<Record<number, HttpErrorCode>> = {
   406: 'UNSUPPORTED_MEDIA_TYPE',
   409: 'CONFLICT',
   413: 'BODY_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   503: 'SHUTTING_DOWN',
 };

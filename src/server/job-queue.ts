@@ -5,6 +5,7 @@ import type { ColorizeInput, ColorizeOptions, ColorizeResult, ProgressEvent } fr
 import { HttpError, type ErrorInfo } from './http-errors.js';
 import { jobMachine, TERMINAL_STATES, type AbortReason, type JobStateName, type ResultSummary, type RunInput, type RunOutput } from './job-machine.js';
 import type { ResultStore } from './result-store.js';
+import { estimateRetryAfter } from './retry-after.js';
 import { MAX_TIMER_MS } from './settings.js';
 
 export type ColorizeFn = (input: ColorizeInput, options: ColorizeOptions) => Promise<ColorizeResult>;
@@ -140,11 +141,11 @@ export class JobQueue {
     return !this.#closing && (this.#running < this.#options.concurrency || this.#waiting.length < this.#options.queueSize);
   }
 
-  /** Seconds a refused client should wait: the queue's expected drain time, 1..300. */
+  /** Seconds a refused client should wait: the queue's drain time from measured run times, 1..300. */
   retryAfterSeconds(): number {
-    const mean = this.#meanRunMs ?? 5_000;
-    const ahead = this.#waiting.length + this.#running;
-    return Math.min(300, Math.max(1, Math.ceil((mean * ahead) / this.#options.concurrency / 1000)));
+    const now = Date.now();
+    const runningElapsedMs = [...this.#jobs.values()].filter((job) => job.lastState === 'running' && job.startedAt !== null).map((job) => now - job.startedAt!.getTime());
+    return estimateRetryAfter({ meanRunMs: this.#meanRunMs, runningElapsedMs, waiting: this.#waiting.length, concurrency: this.#options.concurrency });
   }
 
   /** Queues a job, or throws 503 (queue full or shutting down) with Retry-After. */

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { InternalError } from '../errors/index.js';
+import { writeFileAtomic } from '../files/index.js';
 
 /** Where finished jobs' images live until their TTL ends. */
 export interface ResultStore {
@@ -9,6 +10,11 @@ export interface ResultStore {
   delete(jobId: string): Promise<void>;
   /** Deletes everything this store wrote. */
   close(): Promise<void>;
+  /**
+   * Deletes results left by a process that died (kill -9): those older than `ttlMs`, and those no
+   * job owns. Resolves with the job ids removed.
+   */
+  sweep(options: { ttlMs: number; owned: (jobId: string) => boolean }): Promise<string[]>;
 }
 
 /** nanoid's alphabet; anything else never reaches the file system. */
@@ -32,6 +38,10 @@ export class MemoryResultStore implements ResultStore {
   async close(): Promise<void> {
     this.#jobs.clear();
   }
+
+  async sweep(): Promise<string[]> {
+    return []; // memory dies with the process
+  }
 }
 
 /**
@@ -53,13 +63,21 @@ export class DirectoryResultStore implements ResultStore {
     return path;
   }
 
+  /** All samples or none: on any error (ENOSPC, EACCES) the job's folder is removed and an OutputError names the file. */
   async put(jobId: string, samples: ReadonlyArray<{ index: number; format: string; image: Buffer }>): Promise<void> {
-    await mkdir(this.#path(jobId), { recursive: true });
     const formats = new Map<number, string>();
-    for (const sample of samples) {
-      const ext = sample.format.replace(/[^a-z0-9]/g, '');
-      await writeFile(this.#path(jobId, `${Math.trunc(sample.index)}.${ext}`), sample.image, { flag: 'wx' });
-      formats.set(sample.index, ext);
+    try {
+      await mkdir(this.#path(jobId), { recursive: true });
+      for (const sample of samples) {
+        const ext = sample.format.replace(/[^a-z0-9]/g, '');
+        const name = `${Math.trunc(sample.index)}.${ext}`;
+        // Named relative to the results folder: clients see the error, not the server's layout.
+        await writeFileAtomic(this.#path(jobId, name), sample.image, { displayPath: `results/${jobId}/${name}` });
+        formats.set(sample.index, ext);
+      }
+    } catch (error) {
+      await rm(this.#path(jobId), { recursive: true, force: true }).catch(() => undefined);
+      throw error;
     }
     this.#formats.set(jobId, formats);
   }
@@ -76,12 +94,28 @@ export class DirectoryResultStore implements ResultStore {
   }
 
   async delete(jobId: string): Promise<void> {
-    if (!this.#formats.delete(jobId)) return;
+    this.#formats.delete(jobId);
     await rm(this.#path(jobId), { recursive: true, force: true });
   }
 
   async close(): Promise<void> {
     // Only our own job folders: the root may be shared with other files.
     await Promise.all([...this.#formats.keys()].map((id) => this.delete(id)));
+  }
+
+  async sweep({ ttlMs, owned }: { ttlMs: number; owned: (jobId: string) => boolean }): Promise<string[]> {
+    const names = await readdir(this.root).catch(() => [] as string[]);
+    const removed: string[] = [];
+    for (const name of names) {
+      // Job folders only: anything else in the root is not ours.
+      if (!JOB_ID_PATTERN.test(name)) continue;
+      const info = await stat(this.#path(name)).catch(() => undefined);
+      if (!info?.isDirectory()) continue;
+      if (owned(name) && Date.now() - info.mtimeMs <= ttlMs) continue;
+      await rm(this.#path(name), { recursive: true, force: true });
+      this.#formats.delete(name);
+      removed.push(name);
+    }
+    return removed;
   }
 }

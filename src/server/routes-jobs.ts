@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JobBody } from './api-schemas.js';
 import { HttpError, notFound, STATUS_BY_CODE } from './http-errors.js';
+import { notReadyError, unreadyReason } from './readiness.js';
 import type { Job, JobEventRecord, JobView } from './job-queue.js';
 import { JOB_ID_PATTERN } from './result-store.js';
 import type { ServerContext } from './server-context.js';
@@ -37,10 +38,13 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
 
   // Refuse before a large body is read when no job could be taken anyway.
   const refuseWhenFull = async (_request: FastifyRequest, reply: FastifyReply) => {
-    if (jobs.hasRoom()) return;
+    const unready = jobs.closing ? undefined : unreadyReason(ctx);
+    if (jobs.hasRoom() && unready === undefined) return;
     const error = jobs.closing
       ? new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down', undefined, { 'retry-after': '30' })
-      : new HttpError(503, 'QUEUE_FULL', 'the queue is full; retry later', { retryAfterSeconds: jobs.retryAfterSeconds() }, { 'retry-after': String(jobs.retryAfterSeconds()) });
+      : unready !== undefined
+        ? notReadyError(ctx, unready)
+        : new HttpError(503, 'QUEUE_FULL', 'the queue is full; retry later', { retryAfterSeconds: jobs.retryAfterSeconds() }, { 'retry-after': String(jobs.retryAfterSeconds()) });
     // Close the connection: the unread body would otherwise be parsed as the next request.
     reply.header('connection', 'close');
     throw error;

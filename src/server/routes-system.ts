@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildOpenApi } from './openapi.js';
+import { unreadyReason } from './readiness.js';
 import type { ServerContext } from './server-context.js';
 import { WEB_PAGE_HTML } from './web-page.js';
 
@@ -25,15 +26,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext): 
   }));
 
   app.get('/readyz', async (_request, reply) => {
-    const reason = jobs.closing
-      ? 'shutting down'
-      : ctx.readiness.warmupError !== null
-        ? `warm-up failed: ${ctx.readiness.warmupError}`
-        : !ctx.readiness.warmedUp
-          ? 'warming up'
-          : !jobs.hasRoom()
-            ? 'queue full'
-            : undefined;
+    const reason = unreadyReason(ctx) ?? (!jobs.hasRoom() ? 'queue full' : undefined);
     if (reason === undefined) return { ready: true };
     return reply.code(503).header('retry-after', String(jobs.retryAfterSeconds())).send({ ready: false, reason });
   });

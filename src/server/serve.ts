@@ -30,7 +30,7 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
       details: { issues: checked.error.issues },
     });
   }
-  const dependencies = hooks.dependencies ?? (await (await import('./library.js')).libraryDependencies({ model: rest.model }));
+  const dependencies = hooks.dependencies ?? (await (await import('./library.js')).libraryDependencies({ model: rest.model, concurrency: checked.data.concurrency }));
   const app = await createServer({ ...dependencies, ...rest });
   const url = await app.listen({ port, host });
   hooks.onListening?.(url, app);

@@ -13,6 +13,8 @@ export interface ServerDependencies {
   probe?: ProbeFn;
   /** Resolves once the server can work well (e.g. the default pack is loaded); /readyz is 503 until then. */
   warmup?: () => Promise<void>;
+  /** Releases what the dependencies hold (worker threads); called once every job has ended. */
+  close?: () => Promise<void>;
 }
 
 /** Shared by the route modules of one server. */

@@ -1,3 +1,4 @@
+import { totalmem } from 'node:os';
 import { z } from 'zod';
 
 /** Server settings: the same schema checks `createServer` options and `color-wizard serve` flags. */
@@ -15,13 +16,20 @@ export const ServerSettingsSchema = z
     /** Seconds finished jobs and their images are kept before deletion. */
     resultsTtlSeconds: z.number().min(1).max(7 * 24 * 3600).default(600),
     /** Finished results kept at most (bytes of encoded images); oldest jobs are dropped first beyond it. */
-    resultsMaxBytes: z.number().int().positive().default(1024 * MIB),
+    resultsMaxBytes: z.number().int().positive().max(2 ** 50).default(1024 * MIB),
     /** Keep results as files in this folder instead of memory. */
     resultsDir: z.string().min(1).optional(),
     /** Request body limit in bytes (413 beyond). */
-    bodyLimit: z.number().int().positive().default(50 * MIB),
+    bodyLimit: z.number().int().positive().max(4096 * MIB).default(50 * MIB),
+    /** Operator caps, which no client option can exceed (docs/server.md, "Limits"). */
     /** Server-wide pixel cap; a client's `maxPixels` can only lower it. */
     maxPixels: z.number().int().positive().max(1_000_000_000).default(100_000_000),
+    /** Largest `decodeMaxPixels` a client may ask for (the decoder's cost grows with it: 22 s vs 5 s at 12 MP). */
+    maxDecodePixels: z.number().int().min(4096).max(1_000_000_000).default(4 * MIB),
+    /** Largest samples × pixels of one job (each sample is a full-resolution image in memory). */
+    maxSamplePixels: z.number().int().positive().max(16_000_000_000).default(200_000_000),
+    /** Largest estimated memory of one job in bytes; default half this machine's memory over `concurrency`. */
+    maxJobMemory: z.number().int().positive().max(2 ** 50).optional(),
     /** Allowed CORS origins; false (default) sends no CORS headers. */
     cors: z.union([z.literal(false), z.string().min(1), z.array(z.string().min(1)).min(1)]).default(false),
     /** Default model pack (folder or name) for jobs that don't name one. */
@@ -36,6 +44,11 @@ export const ServerSettingsSchema = z
     logger: z.boolean().default(false),
   })
   .strict();
+
+/** The memory cap in force: the setting, or half of this machine's memory shared by the concurrent jobs. */
+export function jobMemoryCap(settings: Pick<ServerSettings, 'maxJobMemory' | 'concurrency'>): number {
+  return settings.maxJobMemory ?? Math.floor(totalmem() / 2 / settings.concurrency);
+}
 
 export type ServerSettingsInput = z.input<typeof ServerSettingsSchema>;
 export type ServerSettings = z.output<typeof ServerSettingsSchema>;

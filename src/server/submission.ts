@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isColorWizardError } from '../errors/index.js';
+import { estimateRunMemory } from '../pipeline/estimate-memory.js';
 import { ColorizeOptionsSchema, type ColorizeSettings } from '../pipeline/options-schema.js';
 import { JsonSubmissionSchema } from './api-schemas.js';
 import { HttpError, toHttpError } from './http-errors.js';
@@ -17,11 +18,20 @@ export interface Submission {
   options: ColorizeSettings;
 }
 
-export type ProbeFn = (image: Buffer, options: { maxPixels: number }) => Promise<unknown>;
+/** Header-only image check; resolves with the size the photo has once decoded (after EXIF orientation). */
+export type ProbeFn = (image: Buffer, options: { maxPixels: number }) => Promise<{ width: number; height: number } | unknown>;
+
+/** Operator caps no client option can exceed (settings.ts). */
+export interface JobCaps {
+  maxDecodePixels: number;
+  maxSamplePixels: number;
+  maxJobMemory: number;
+}
 
 export interface SubmissionChecks {
   /** Server-wide pixel cap; a client's maxPixels can only lower it. */
   maxPixels: number;
+  caps: JobCaps;
   /** Header-only probe (src/image): pixel limit and decodability before queueing. */
   probe?: ProbeFn;
   /** Model names clients may ask for, and what each resolves to for the library. */
@@ -33,6 +43,8 @@ export interface SubmissionChecks {
 }
 
 const MULTIPART_FIELDS = ['image', 'options'];
+/** The `options` JSON, as a field or a file part (the multipart field limit in create-server.ts). */
+export const OPTIONS_LIMIT_BYTES = 1024 * 1024;
 
 /** Reads multipart (`image` file + `options` JSON field), JSON (`image` base64), or a raw image body. */
 export async function readRawSubmission(request: FastifyRequest): Promise<RawSubmission> {
@@ -63,7 +75,7 @@ async function readParts(request: FastifyRequest): Promise<RawSubmission> {
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       if (part.fieldname === 'image' && image === undefined) image = await part.toBuffer();
-      else if (part.fieldname === 'options' && optionsText === undefined) optionsText = (await part.toBuffer()).toString('utf8');
+      else if (part.fieldname === 'options' && optionsText === undefined) optionsText = await readOptionsFile(part.file);
       else {
         part.file.resume();
         unexpected.push(part.fieldname);
@@ -83,7 +95,24 @@ async function readParts(request: FastifyRequest): Promise<RawSubmission> {
 
 function queryOptions(request: FastifyRequest): string | undefined {
   const value = (request.query as Record<string, unknown> | undefined)?.options;
+  // Two of them would leave one silently unused: say so instead.
+  if (Array.isArray(value)) throw new HttpError(400, 'OPTIONS', `the "options" query parameter was given ${value.length} times; give it once`);
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The `options` part sent as a file: read at most the field limit, not the image's. */
+async function readOptionsFile(file: NodeJS.ReadableStream & { resume(): unknown }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of file as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > OPTIONS_LIMIT_BYTES) {
+      file.resume(); // drain the rest so busboy can finish the body
+      throw new HttpError(413, 'BODY_TOO_LARGE', `the "options" part is larger than ${OPTIONS_LIMIT_BYTES} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseJsonText(text: string | undefined, where: string): unknown {
@@ -117,6 +146,11 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
     throw new HttpError(400, 'OPTIONS', z.prettifyError(parsed.error), { issues });
   }
   const options: ColorizeSettings = { ...parsed.data, maxPixels: Math.min(parsed.data.maxPixels, checks.maxPixels) };
+  if (options.decodeMaxPixels > checks.caps.maxDecodePixels) {
+    throw new HttpError(400, 'OPTIONS', `decodeMaxPixels ${options.decodeMaxPixels} is over this server's limit of ${checks.caps.maxDecodePixels}`, {
+      issues: [{ code: 'too_big', path: ['decodeMaxPixels'], message: `at most ${checks.caps.maxDecodePixels} here`, maximum: checks.caps.maxDecodePixels }],
+    });
+  }
   checks.refine?.(options);
   options.model = await resolveModel(options.model, checks);
 
@@ -130,8 +164,9 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
   }
   if (checks.probe) {
     try {
-      await checks.probe(image, { maxPixels: options.maxPixels });
+      checkJobSize(await checks.probe(image, { maxPixels: options.maxPixels }), options, checks.caps);
     } catch (error) {
+      if (error instanceof HttpError) throw error;
       if (!isColorWizardError(error)) throw error;
       // The decoder knows more formats than it accepts (SVG, JPEG 2000…): those are media-type errors.
       if (error.code === 'INPUT_IMAGE' && Array.isArray(error.details.allowed)) {
@@ -141,6 +176,26 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
     }
   }
   return { image, options };
+}
+
+/** 413 before queueing for what would not fit: too many sample pixels, or more memory than the cap. */
+function checkJobSize(size: unknown, options: ColorizeSettings, caps: JobCaps): void {
+  const { width, height } = (size ?? {}) as { width?: unknown; height?: unknown };
+  if (typeof width !== 'number' || typeof height !== 'number') return;
+  const samplePixels = options.samples * width * height;
+  if (samplePixels > caps.maxSamplePixels) {
+    throw new HttpError(413, 'JOB_TOO_LARGE', `${options.samples} sample(s) of ${width}×${height} are ${samplePixels} pixels, over this server's limit of ${caps.maxSamplePixels}; ask for fewer samples or send a smaller image`, {
+      samplePixels,
+      maxSamplePixels: caps.maxSamplePixels,
+    });
+  }
+  const memory = estimateRunMemory({ width, height, samples: options.samples, decodeMaxPixels: options.decodeMaxPixels });
+  if (memory > caps.maxJobMemory) {
+    throw new HttpError(413, 'JOB_TOO_LARGE', `this job needs about ${Math.ceil(memory / 2 ** 20)} MiB, over this server's limit of ${Math.floor(caps.maxJobMemory / 2 ** 20)} MiB per job; ask for fewer samples or send a smaller image`, {
+      estimatedBytes: memory,
+      maxJobMemory: caps.maxJobMemory,
+    });
+  }
 }
 
 async function resolveModel(requested: string | undefined, checks: SubmissionChecks): Promise<string | undefined> {

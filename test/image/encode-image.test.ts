@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OptionsError, OutputError } from '../../src/errors/index.js';
-import { encodeImage, formatFromPath, readImage, writeImage } from '../../src/image/index.js';
+import { encodeImage, formatFromPath, isColorWizardOutput, readImage, writeImage } from '../../src/image/index.js';
 import { halves, noise, raw } from './fixtures.js';
 
 let dir: string;
@@ -77,7 +77,8 @@ describe('encodeImage', () => {
       expect([again.width, again.height]).toEqual([4, 8]);
     }
     const plain = await sharp(await encodeImage(decoded, { format: 'jpeg' })).metadata();
-    expect(plain.exif).toBeUndefined();
+    // Nothing of the input's EXIF; only the Software tag that marks our outputs.
+    expect(plain.exif?.includes('kept by cw') ?? false).toBe(false);
     const dense = await sharp(await encodeImage(decoded, { keepMetadata: true, metadata: decoded.metadata })).metadata();
     expect(Math.round(dense.density ?? 0)).toBe(300);
   });
@@ -88,6 +89,35 @@ describe('encodeImage', () => {
     await expect(encodeImage(image8, { format: 'jpeg', quality: 0 })).rejects.toThrow(/integer 1..100, got 0/);
     await expect(encodeImage({ ...image8, rgb: new Uint8Array(5) })).rejects.toBeInstanceOf(OptionsError);
     await expect(encodeImage({ ...image8, alpha: new Uint8Array(3) })).rejects.toThrow(/alpha of 54 values, got 3/);
+  });
+});
+
+describe('PNG metadata chunks', () => {
+  const chunkTypes = (png: Buffer): string[] => {
+    const types: string[] = [];
+    for (let at = 8; at + 12 <= png.length; at += 12 + png.readUInt32BE(at)) types.push(png.toString('latin1', at + 4, at + 8));
+    return types;
+  };
+
+  it('writes one eXIf chunk for an input with EXIF, ICC and density (libvips adds one of its own)', async () => {
+    const jpeg = await sharp(Buffer.from(image8.rgb), { raw: { width: 9, height: 6, channels: 3 } })
+      .withExif({ IFD0: { Artist: 'the photographer' } })
+      .withMetadata({ density: 300 })
+      .jpeg()
+      .toBuffer();
+    const input = await readImage(jpeg);
+    const png = await encodeImage(input, { format: 'png', keepMetadata: true, metadata: input.metadata });
+    expect(chunkTypes(png).filter((t) => t === 'eXIf')).toHaveLength(1);
+    const meta = await sharp(png).metadata();
+    expect(meta.exif?.includes('the photographer')).toBe(true);
+    expect(meta.density).toBe(300);
+  });
+
+  it('marks every output as written by Color Wizard, in every format', async () => {
+    for (const format of ['png', 'jpeg', 'webp', 'avif'] as const) {
+      expect(await isColorWizardOutput(await encodeImage(image8, { format }))).toBe(true);
+    }
+    expect(await isColorWizardOutput(await sharp(Buffer.from(image8.rgb), { raw: { width: 9, height: 6, channels: 3 } }).png().toBuffer())).toBe(false);
   });
 });
 
@@ -115,11 +145,24 @@ describe('writeImage and formatFromPath', () => {
   it('fails with OutputError for an unwritable place and keeps the old file on failure', async () => {
     const error = await writeImage(join(dir, 'no', 'such', 'dir', 'x.png'), image8).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutputError);
-    expect((error as OutputError).message).toMatch(/Cannot write .*x\.png: ENOENT/);
+    expect((error as OutputError).message).toMatch(/Cannot write .*x\.png: no such folder \(ENOENT\)/);
     const path = join(dir, 'keep.png');
     await writeImage(path, image8);
     const before = await readFile(path);
     await expect(writeImage(path, { ...image8, rgb: new Uint8Array(1) })).rejects.toBeInstanceOf(OptionsError);
     expect(await readFile(path)).toEqual(before);
+  });
+
+  it('refuses an existing file unless overwrite is set, and leaves no temporary file either way', async () => {
+    const path = join(dir, 'exists.png');
+    await writeImage(path, image8);
+    const before = await readFile(path);
+    const error = await writeImage(path, { ...image8, rgb: new Uint8Array(9 * 6 * 3) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputError);
+    expect((error as OutputError).details).toMatchObject({ path, code: 'EEXIST' });
+    expect(await readFile(path)).toEqual(before);
+    await writeImage(path, { ...image8, rgb: new Uint8Array(9 * 6 * 3) }, { overwrite: true });
+    expect(await readFile(path)).not.toEqual(before);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 });

@@ -1,4 +1,7 @@
 import { deflateSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { afterEach } from 'vitest';
+import { createServer, type CreateServerOptions } from '../../src/server/index.js';
 import { CancelledError } from '../../src/errors/index.js';
 import type { ColorizeInput, ColorizeOptions, ColorizeResult, ProgressEvent } from '../../src/pipeline/types.js';
 
@@ -182,4 +185,17 @@ export function parseSse(text: string): Array<{ id?: number; event: string; data
     if (data.length > 0) events.push({ id, event, data: JSON.parse(data.join('\n')) });
   }
   return events;
+}
+
+/** Builds one server per test on a FakeLibrary (unless given `colorize`); each is closed after its test. */
+export function testServers(): (options?: Partial<CreateServerOptions>, fake?: FakeLibrary) => Promise<{ app: FastifyInstance; fake: FakeLibrary }> {
+  let app: FastifyInstance | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  return async (options = {}, fake = new FakeLibrary()) => {
+    app = await createServer({ colorize: fake.colorize, ...options });
+    return { app, fake };
+  };
 }
