@@ -46,4 +46,18 @@ Image.fromarray(((x * 2 + y) % 256).astype(np.uint8), 'L').save('$DIR/gray.png')
 else
   echo "smoke: dist/cli/main.js not built; skipped the CLI colorize step"
 fi
+# The semantic path: pretrained detector imported from tfjs (parity with @tensorflow/tfjs), its features
+# cached, the tiny-semantic config trained, exported and checked against ONNX Runtime in Node.
+bash training/fetch_pretrained.sh
+$PY training/check_tfjs_parity.py
+$PY training/cache_semantic.py --shards "$DIR/shards" --out "$DIR/features" --input-size 128 --channels 8 --fit 12
+for stage in vqvae prior guider; do
+  $PY training/train.py --config tiny-semantic --stage "$stage" --steps 3 --run "$DIR/run-sem" --shards "$DIR/shards" \
+      --features "$DIR/features" --log-every 1000 --threads 2
+done
+$PY training/export.py --ckpt "$DIR/run-sem/ckpt.pt" --name cw-tiny-semantic-smoke --out "$DIR/pack-sem" >/dev/null
+if [ -f dist/cli/main.js ] && command -v node >/dev/null; then
+  node dist/cli/main.js colorize "$DIR/gray.png" -m "$DIR/pack-sem" -o "$DIR/out-sem" --steps 2 --seed 1
+  PARITY_PACK="$DIR/pack-sem" npx vitest run test/runtime/parity.test.ts
+fi
 echo "smoke: ok in $(( $(date +%s) - t0 ))s"

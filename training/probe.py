@@ -1,0 +1,126 @@
+"""Probe: which gray-image features know colors? Same small head, same CPU budget, per candidate.
+
+  /usr/bin/python3 training/probe.py --seconds 150 --out training/runs/probe.json
+
+Each candidate maps the gray photo to features at 16 x 16 and a small head (3 convolutions) predicts ab
+there, trained with L1 against the photo's area-averaged ab for `--seconds` on the training photos.
+On eval-dev (short side `--size`) the 16 x 16 ab is upsampled bilinearly, merged with the exact L, and
+scored (CIEDE2000, colorfulness ratio) beside the gray baseline. Candidates:
+  scratch         a CNN on l at 64 x 64 (the interim pack's kind of gray encoder), trained with the head
+  centernet-fpn   the frozen CenterNet encoder of semantic.py (cached PCA features, cache_semantic.py)
+Differences between candidates come from the features alone: same head, data, budget and scoring.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from cache_semantic import CACHE_SIZE, open_features  # noqa: E402
+from colors import srgb_to_lab  # noqa: E402
+from data import PhotoSet, resize, to_model_lab  # noqa: E402
+from eval import DEFAULT_EVAL, ciede2000, colorfulness, load_eval_images, merge_exact_l  # noqa: E402
+from semantic import SemanticEncoder  # noqa: E402
+
+
+def head(cin: int) -> nn.Module:
+    return nn.Sequential(nn.Conv2d(cin, 64, 3, padding=1), nn.SiLU(), nn.Conv2d(64, 64, 3, padding=1), nn.SiLU(),
+                         nn.Conv2d(64, 2, 1))
+
+
+class Scratch(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Conv2d(1, 32, 3, padding=1), nn.SiLU(), nn.Conv2d(32, 64, 3, stride=2, padding=1),
+                                 nn.SiLU(), nn.Conv2d(64, 64, 3, padding=1), nn.SiLU(),
+                                 nn.Conv2d(64, 96, 3, stride=2, padding=1), nn.SiLU())
+        self.head = head(96)
+
+    def forward(self, l64):
+        return self.head(self.net(l64))
+
+
+def train_candidate(name, photos, feats, rows, seconds, batch, seed=0):
+    torch.manual_seed(seed)
+    rng = np.random.RandomState(seed)
+    model = Scratch() if name == "scratch" else head(feats.shape[1])
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-3)
+    t0, steps = time.time(), 0
+    while time.time() - t0 < seconds:
+        idx = np.sort(rng.randint(0, rows, batch))
+        lab = to_model_lab(photos._gather(idx, "cpu"))
+        target = F.adaptive_avg_pool2d(lab[:, 1:], 16)
+        if name == "scratch":
+            pred = model(resize(lab[:, :1], (64, 64)))
+        else:
+            pred = model(torch.from_numpy(np.asarray(feats[idx], dtype=np.float32)))
+        loss = F.l1_loss(pred, target)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        steps += 1
+    return model.eval(), steps
+
+
+@torch.no_grad()
+def evaluate(name, model, images, enc):
+    rows = []
+    for _, _, rgb in images:
+        lab = srgb_to_lab(rgb)
+        L = lab[..., 0]
+        l = torch.from_numpy(L / 50.0 - 1.0).float()[None, None]
+        if name == "gray":
+            ab = np.zeros(L.shape + (2,))
+        else:
+            x = resize(l, (64, 64)) if name == "scratch" else enc(resize(l, (enc.input_size,) * 2))
+            ab16 = model(x)
+            ab = (F.interpolate(ab16, size=L.shape, mode="bilinear", align_corners=False)[0] * 110).permute(1, 2, 0).numpy()
+        out = merge_exact_l(L, ab)
+        rows.append((float(ciede2000(srgb_to_lab(out), lab).mean()), colorfulness(out), colorfulness(rgb)))
+    r = np.array(rows)
+    return {"ciede2000": float(r[:, 0].mean()), "colorfulness": float(r[:, 1].mean()),
+            "colorfulnessRatio": float(r[:, 1].mean() / r[:, 2].mean())}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shards", default=os.path.join(HERE, "shards"))
+    ap.add_argument("--features", default=os.path.join(HERE, "features"))
+    ap.add_argument("--seconds", type=float, default=150)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--size", type=int, default=256)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--out")
+    args = ap.parse_args(argv)
+    torch.set_num_threads(args.threads)
+    photos = PhotoSet(args.shards, "train", CACHE_SIZE)
+    st = torch.load(os.path.join(args.features, "semantic_state.pt"))
+    feats = open_features(args.features, "train", len(photos), st["channels"], st["input_size"] // 16)
+    rows = int(open(os.path.join(args.features, f"train-{len(photos)}.done")).read())
+    enc = SemanticEncoder(st["input_size"], st["channels"])
+    for k in ("mean", "std", "basis"):
+        getattr(enc, k).copy_(st[k])
+    images = load_eval_images(DEFAULT_EVAL, args.size)
+    report = {"evalImages": len(images), "trainPhotos": rows, "secondsPerCandidate": args.seconds,
+              "candidates": {"gray": evaluate("gray", None, images, enc)}}
+    for name in ("scratch", "centernet-fpn"):
+        model, steps = train_candidate(name, photos, feats, rows, args.seconds, args.batch)
+        report["candidates"][name] = {**evaluate(name, model, images, enc), "steps": steps}
+        print(name, report["candidates"][name], flush=True)
+    print(json.dumps(report, indent=1))
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump(report, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

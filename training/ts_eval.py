@@ -1,0 +1,81 @@
+"""Score a pack with the product itself (`color-wizard eval --run`, the TypeScript runtime) on every eval-dev
+set, and combine the sets into one report (image-weighted means), for model cards and the manifest.
+
+  /usr/bin/python3 training/ts_eval.py --pack models/cw-semantic --out training/runs/semantic/eval-ts.json
+
+Needs the built CLI (`npm run build`). Each set's own report and a contact sheet of the first set land next
+to --out. The gray baseline comes from the same run (ab = 0).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DEFAULT_EVAL = os.path.normpath(os.path.join(REPO, "..", "shared", "data", "eval-dev"))
+# Means that combine by image weight; the ratio is recomputed from the combined colorfulness means.
+KEYS = ("psnr", "ssim", "colorfulnessPred", "colorfulnessGt", "colorfulnessAbsDelta", "ciede2000",
+        "lightnessError", "diversity", "bestOfNPsnr")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--pack", required=True)
+    ap.add_argument("--eval", default=DEFAULT_EVAL)
+    ap.add_argument("--size", type=int, default=256)
+    ap.add_argument("--samples", type=int, default=2)
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--extra", nargs=argparse.REMAINDER, default=[], help="more eval options (e.g. --steps 8)")
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args(argv)
+    out_dir = os.path.dirname(os.path.abspath(a.out))
+    stem = os.path.splitext(os.path.basename(a.out))[0]
+    per_set, settings, seconds = {}, None, 0.0
+    for i, s in enumerate(sorted(os.listdir(a.eval))):
+        rep = os.path.join(out_dir, f"{stem}-{s}.json")
+        cmd = ["node", os.path.join(REPO, "dist", "cli", "main.js"), "eval", "--run", "--model", a.pack,
+               "--gt", os.path.join(a.eval, s), "--size", str(a.size), "--samples", str(a.samples), "--json", rep]
+        if a.limit:
+            cmd += ["--limit", str(a.limit)]
+        if i == 0:
+            cmd += ["--sheet", os.path.join(out_dir, f"{stem}-sheet.png")]
+        subprocess.run(cmd + a.extra, check=True, stdout=subprocess.DEVNULL)
+        with open(rep) as f:
+            r = json.load(f)
+        per_set[s] = {x["name"]: x["total"] for x in r["systems"]}
+        settings = r["settings"]
+        seconds += r["seconds"]["total"]
+    combined = {}
+    for system in ("model", "gray"):
+        n = sum(v[system]["images"] for v in per_set.values())
+        m = {"images": n}
+        for k in KEYS:
+            vals = [(v[system][k], v[system]["images"]) for v in per_set.values() if v[system].get(k) is not None]
+            if vals:
+                m[k] = sum(x * w for x, w in vals) / sum(w for _, w in vals)
+        m["colorfulnessRatio"] = m["colorfulnessPred"] / m["colorfulnessGt"]
+        combined[system] = m
+    counts = ", ".join(f"{s} {v['model']['images']}" for s, v in per_set.items())
+    report = {
+        "evalSet": f"eval-dev ({counts}) center-cropped to {a.size}x{a.size}, {a.samples} samples, "
+                   f"{settings['steps']} {settings['scheduler']} steps, CFG {settings['guidance']}, empty prompt, "
+                   f"seed {settings['seed']}; TypeScript runtime (color-wizard eval --run)",
+        "settings": settings, "model": combined["model"], "grayBaseline": combined["gray"], "perSet": per_set,
+        "secondsPerImage": seconds / combined["model"]["images"],
+        "command": "python3 training/ts_eval.py " + " ".join(sys.argv[1:] if argv is None else argv),
+    }
+    with open(a.out, "w") as f:
+        json.dump(report, f, indent=1)
+    mo, g = combined["model"], combined["gray"]
+    print(f"{report['evalSet']}\n  PSNR {mo['psnr']:.2f} (gray {g['psnr']:.2f})  CIEDE2000 {mo['ciede2000']:.2f} "
+          f"(gray {g['ciede2000']:.2f})  colorfulness ratio {mo['colorfulnessRatio']:.3f}  diversity "
+          f"{mo.get('diversity', 0):.2f}  |dL| {mo['lightnessError']:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
