@@ -23,15 +23,18 @@ METRICS = [("psnr", "PSNR (dB) ↑"), ("ssim", "SSIM ↑"), ("colorfulness", "co
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt", required=True)
-    ap.add_argument("--eval", required=True)
+    ap.add_argument("--eval", help="eval.py result (the PyTorch mirror), shown after the product's numbers")
     ap.add_argument("--name", required=True)
     ap.add_argument("--note", default="")
     ap.add_argument("--extra-eval", help="a second eval.py result (e.g. more steps) shown beside the first")
+    ap.add_argument("--ts-eval", help="ts_eval.py result (the product's own numbers): the card's primary table")
+    ap.add_argument("--probe", help="probe.py result: the backbone probe table")
+    ap.add_argument("--sheet", help="contact sheet file name inside the pack, shown in the card")
     ap.add_argument("--out", required=True)
     a = ap.parse_args(argv)
     model, tok, ck = load_model(a.ckpt)
     cfg = model.cfg
-    ev = json.load(open(a.eval))
+    ev = json.load(open(a.eval)) if a.eval else None
     nets = [("text encoder", model.text), ("prior UNet", model.prior), ("guider", model.guider),
             ("gray encoder", model.gray), ("VQ color encoder (training only)", model.vqvae.encoder),
             ("lightness-aware decoder", model.vqvae.decoder)]
@@ -45,10 +48,21 @@ def main(argv=None):
               f"v-prediction schedule, lightness-aware decoder at the full output resolution; L is the input's exactly.",
               "", "| network | parameters |", "|---|---|"]
     lines += [f"| {n} | {count_params(m):,} |" for n, m in nets]
-    lines += [f"| codebook | {model.vqvae.quantizer.embed.numel():,} |", "",
+    lines += [f"| codebook | {model.vqvae.quantizer.embed.numel():,} |"]
+    enc = model.__dict__.get("semantic_encoder")
+    if enc is not None:
+        from semantic import ORIGIN
+        frozen = sum(b.numel() for b in enc.net.buffers() if b.is_floating_point())
+        lines += [f"| semantic encoder (frozen, pretrained) | {frozen:,} |", "",
+                  f"**Semantic encoder.** {ORIGIN}. It reads the gray photo at {enc.input_size}×{enc.input_size} and "
+                  f"gives the guider {enc.channels} channels at the latent grid (FPN stride-16 features and the "
+                  f"80-class heatmap, standardized and PCA-projected on training photos). Nothing of it was trained here."]
+    lines += ["",
               "## Training", "",
               f"Config `{cfg.name}` (training/config.py), trained by training/train.py in three stages "
-              "(VQ-VAE → prior + text encoder → guider + gray encoder against the frozen prior); EMA weights exported.", ""]
+              + ("(VQ-VAE → prior + text encoder → guider + gray encoder, fine-tuning the prior with it)" if cfg.guider_trains_prior
+                 else "(VQ-VAE → prior + text encoder → guider + gray encoder against the frozen prior)")
+              + "; EMA weights exported.", ""]
     for h in ck.get("history", []):
         lines.append(f"- {h['stage']}: {h['seconds']:.0f} s on {h['device']}, {h['images_per_s']} images/s, "
                      f"{h['steps']} steps of batch {cfg.train.batch} in all ({h['steps'] * cfg.train.batch:,} samples)")
@@ -59,25 +73,56 @@ def main(argv=None):
     for d in ck["data_sources"]:
         origin = SOURCES.get(d["source"], ("", ""))[0]
         lines.append(f"| {d['source']} | {origin} | {d['terms']} | {d['photos']:,} |")
-    lines += ["", "Most sources are for research or non-commercial use only, so this pack is too.", "",
-              "## Evaluation", "", ev["evalSet"] + ".", "",
-              "| metric | this pack | gray baseline |", "|---|---|---|"]
-    for k, label in METRICS:
-        lines.append(f"| {label} | {ev['model'][k]:.3f} | {ev['grayBaseline'][k]:.3f} |")
-    lines.append(f"| colorfulness of the ground truth | {ev['model']['colorfulnessGt']:.2f} | |")
-    lines.append(f"| seconds per image (PyTorch, CPU) | {ev['model']['secondsPerImage']:.2f} | |")
-    if a.extra_eval:
-        ex = json.load(open(a.extra_eval))
-        lines += ["", f"With other settings: {ex['evalSet']}.", "", "| metric | this pack | gray baseline |", "|---|---|---|"]
+    lines += ["", "Most sources are for research or non-commercial use only, so this pack is too.", ""]
+    if a.ts_eval:
+        ts = json.load(open(a.ts_eval))
+        mo, g = ts["model"], ts["grayBaseline"]
+        rows = [("PSNR (dB) ↑", "psnr", 2), ("SSIM ↑", "ssim", 4), ("CIEDE2000 ↓", "ciede2000", 2),
+                ("colorfulness", "colorfulnessPred", 1), ("colorfulness ratio (→ 1)", "colorfulnessRatio", 3),
+                ("lightness error |L_out − L_in| ↓", "lightnessError", 3), ("diversity (ΔE00 between samples)", "diversity", 2),
+                ("best-of-N PSNR (dB)", "bestOfNPsnr", 2)]
+        lines += ["## Evaluation (the product: TypeScript runtime)", "", ts["evalSet"] + ".", "",
+                  "| metric | this pack | gray baseline |", "|---|---|---|"]
+        for label, k, d in rows:
+            gv = g.get(k)
+            lines.append(f"| {label} | {mo[k]:.{d}f} | {'' if gv is None or k == 'diversity' else f'{gv:.{d}f}'} |")
+        lines += [f"| colorfulness of the ground truth | {mo['colorfulnessGt']:.1f} | |",
+                  f"| seconds per image (eval run, CPU) | {ts['secondsPerImage']:.2f} | |", "",
+                  "| set | PSNR | gray PSNR | CIEDE2000 | gray CIEDE2000 | colorfulness ratio |", "|---|---|---|---|---|---|"]
+        for s, r in ts["perSet"].items():
+            lines.append(f"| {s} | {r['model']['psnr']:.2f} | {r['gray']['psnr']:.2f} | {r['model']['ciede2000']:.2f} | "
+                         f"{r['gray']['ciede2000']:.2f} | {r['model']['colorfulnessRatio']:.3f} |")
+        lines += ["", f"Command: `{ts['command']}`", ""]
+        if a.sheet:
+            lines += [f"![eval-dev contact sheet: gray input | samples | ground truth]({a.sheet})", ""]
+    if a.probe:
+        pr = json.load(open(a.probe))
+        lines += ["## Backbone probe", "", f"Same 3-conv head predicting ab at 16×16, {pr['secondsPerCandidate']:.0f} s "
+                  f"of training each on the same CPU, scored on eval-dev ({pr['evalImages']} images, exact L, chroma "
+                  "upsampled bilinearly) by `training/probe.py`:", "", "| candidate | CIEDE2000 ↓ | colorfulness ratio | steps |",
+                  "|---|---|---|---|"]
+        for n, r in pr["candidates"].items():
+            lines.append(f"| {n} | {r['ciede2000']:.2f} | {r['colorfulnessRatio']:.3f} | {r.get('steps', '')} |")
+        lines.append("")
+    if ev is not None:
+        lines += ["## Evaluation (PyTorch mirror)" if a.ts_eval else "## Evaluation", "", ev["evalSet"] + ".", "",
+                  "| metric | this pack | gray baseline |", "|---|---|---|"]
         for k, label in METRICS:
-            lines.append(f"| {label} | {ex['model'][k]:.3f} | {ex['grayBaseline'][k]:.3f} |")
-        lines += ["", f"Command: `{ex['command']}`"]
-    lines += ["", "Per set (first table's settings):", "", "| set | PSNR | gray PSNR | CIEDE2000 | gray CIEDE2000 | colorfulness (gt) |",
-              "|---|---|---|---|---|---|"]
-    for s, r in ev["perSet"].items():
-        lines.append(f"| {s} | {r['model']['psnr']:.2f} | {r['grayBaseline']['psnr']:.2f} | {r['model']['ciede2000']:.2f} | "
-                     f"{r['grayBaseline']['ciede2000']:.2f} | {r['model']['colorfulness']:.1f} ({r['model']['colorfulnessGt']:.1f}) |")
-    lines += ["", f"Command: `{ev['command']}`", ""]
+            lines.append(f"| {label} | {ev['model'][k]:.3f} | {ev['grayBaseline'][k]:.3f} |")
+        lines.append(f"| colorfulness of the ground truth | {ev['model']['colorfulnessGt']:.2f} | |")
+        lines.append(f"| seconds per image (PyTorch, CPU) | {ev['model']['secondsPerImage']:.2f} | |")
+        if a.extra_eval:
+            ex = json.load(open(a.extra_eval))
+            lines += ["", f"With other settings: {ex['evalSet']}.", "", "| metric | this pack | gray baseline |", "|---|---|---|"]
+            for k, label in METRICS:
+                lines.append(f"| {label} | {ex['model'][k]:.3f} | {ex['grayBaseline'][k]:.3f} |")
+            lines += ["", f"Command: `{ex['command']}`"]
+        lines += ["", "Per set (first table's settings):", "", "| set | PSNR | gray PSNR | CIEDE2000 | gray CIEDE2000 | colorfulness (gt) |",
+                  "|---|---|---|---|---|---|"]
+        for s, r in ev["perSet"].items():
+            lines.append(f"| {s} | {r['model']['psnr']:.2f} | {r['grayBaseline']['psnr']:.2f} | {r['model']['ciede2000']:.2f} | "
+                         f"{r['grayBaseline']['ciede2000']:.2f} | {r['model']['colorfulness']:.1f} ({r['model']['colorfulnessGt']:.1f}) |")
+        lines += ["", f"Command: `{ev['command']}`", ""]
     with open(a.out, "w") as f:
         f.write("\n".join(lines))
     print(a.out)

@@ -104,7 +104,46 @@ async function defaultPack(): Promise<string> {
   }
 }
 
-export async function runE2eBench(options: { model?: string; quick?: boolean; colorize?: Colorize; peak?: PeakFlops }): Promise<Record<string, unknown>> {
+/** The pack a new default is timed against (`--baseline` changes it). */
+const BASELINE_PACK = 'cw-interim';
+
+/**
+ * 512², 1 sample, default settings, median of 3: the pack beside a baseline pack in the same process, so the
+ * ratio holds whatever else the machine is doing. Skipped when the baseline is the pack or is not installed.
+ */
+async function compareWithBaseline(colorize: Colorize, model: string, baseline: string, quick: boolean) {
+  let baseDir: string;
+  try {
+    baseDir = resolvePackDir(baseline);
+  } catch {
+    return undefined;
+  }
+  if (resolvePackDir(model) === baseDir) return undefined;
+  const png = await encodeImage({ width: 512, height: 512, rgb: syntheticGrayRgb(512, 512) }, { format: 'png' });
+  const median = async (pack: string): Promise<number> => {
+    await colorize(png, { model: pack, seed: 1 }); // warm: sessions loaded, caches filled
+    const times: number[] = [];
+    for (let i = 0; i < (quick ? 1 : 3); i++) {
+      const started = performance.now();
+      await colorize(png, { model: pack, seed: 1 + i });
+      times.push((performance.now() - started) / 1000);
+    }
+    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  };
+  const packS = await median(model);
+  const baselineS = await median(baseDir);
+  const ratio = packS / baselineS;
+  console.log(`512², 1 sample, default settings: ${packS.toFixed(3)} s with ${model} vs ${baselineS.toFixed(3)} s with ${baseline} (ratio ${ratio.toFixed(2)})`);
+  return { size: '512²', samples: 1, packS: round(packS, 3), baseline, baselineS: round(baselineS, 3), ratio: round(ratio, 3) };
+}
+
+export async function runE2eBench(options: {
+  model?: string;
+  quick?: boolean;
+  baseline?: string;
+  colorize?: Colorize;
+  peak?: PeakFlops;
+}): Promise<Record<string, unknown>> {
   const colorize = options.colorize ?? (await import('../pipeline/index.js')).colorize;
   const model = options.model ?? (await defaultPack());
   const manifest: unknown = JSON.parse(await readFile(join(resolvePackDir(model), 'manifest.json'), 'utf8'));
@@ -157,7 +196,9 @@ export async function runE2eBench(options: { model?: string; quick?: boolean; co
     `${peak.method === 'js-float32-blocked-ikj' ? "a single-thread JS matmul, a floor of the CPU's SIMD multi-core peak" : peak.method}` +
     (overPeak ? '; shares above 1 mean the peak probe underestimates the CPU' : '');
   console.log(caveat);
+  const baseline = await compareWithBaseline(colorize, model, options.baseline ?? BASELINE_PACK, options.quick === true);
   return {
+    baseline,
     model,
     quick: options.quick === true,
     peak,

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
  * `npm run bench`: every benchmark of the project in one process, each beside its own baseline measured
  * in the same run. `--only a,b` picks some; `--json FILE` keeps the figures.
  */
-type Bench = (options: { model?: string; quick?: boolean }) => Promise<Record<string, unknown>>;
+type Bench = (options: { model?: string; quick?: boolean; baseline?: string }) => Promise<Record<string, unknown>>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   lab: async () => (await import('./lab-bench.js')).runLabBench,
@@ -22,7 +22,7 @@ function arg(name: string): string | undefined {
 async function main(): Promise<void> {
   const only = arg('--only')?.split(',');
   const jsonFile = arg('--json');
-  const options = { model: arg('--model'), quick: process.argv.includes('--quick') };
+  const options = { model: arg('--model'), quick: process.argv.includes('--quick'), baseline: arg('--baseline') };
   const results: Record<string, unknown> = {};
   for (const [name, load] of Object.entries(BENCHES)) {
     if (only && !only.includes(name)) continue;
