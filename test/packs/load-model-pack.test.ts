@@ -64,6 +64,24 @@ describe('loadModelPack', () => {
     await expectPackError(dir, /does not match the model-pack contract: .*workingSize.*components\.prior/);
   });
 
+  it('refuses a semantic section without its encoder component, and an encoder whose file is missing', async () => {
+    const half = broken((m) => {
+      m.semantic = { inputSize: 128, channels: 8, origin: 'test' };
+    });
+    await expectPackError(half, /semantic/);
+    const missing = broken((m) => {
+      m.semantic = { inputSize: 128, channels: 8, origin: 'test' };
+      m.components.semanticEncoder = { ...m.components.grayEncoder, file: 'semantic_encoder.onnx' };
+    });
+    await expectPackError(missing, /semantic_encoder\.onnx/);
+  });
+
+  it('loads a pack without a semantic encoder with no semanticEncoder session', async () => {
+    const pack = await loadModelPack(TINY_PACK);
+    expect(pack.manifest.semantic).toBeUndefined();
+    expect(pack.models.semanticEncoder).toBeUndefined();
+  });
+
   it('refuses a manifest that is not JSON, a folder without one, and an unknown name', async () => {
     const dir = broken();
     writeFileSync(join(dir, 'manifest.json'), '{ not json');
