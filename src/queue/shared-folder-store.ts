@@ -47,9 +47,15 @@ export class SharedFolderStore implements JobFileStore {
 
   async putSamples(jobId: string, samples: ReadonlyArray<{ index: number; format: string; image: Buffer }>): Promise<void> {
     await mkdir(jobPath(this.root, jobId), { recursive: true });
+    const names = new Set([INPUT]);
     for (const sample of samples) {
       const name = sampleName(sample.index, sample.format);
       await writeFileAtomic(jobPath(this.root, jobId, name), sample.image, { overwrite: true, displayPath: `results/${jobId}/${name}` });
+      names.add(name);
+    }
+    // What a killed attempt left (a temporary file, samples of another count) is not this result.
+    for (const name of await readdir(jobPath(this.root, jobId))) {
+      if (!names.has(name)) await rm(jobPath(this.root, jobId, name), { force: true, recursive: true });
     }
   }
 
