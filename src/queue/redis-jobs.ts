@@ -407,9 +407,12 @@ export class RedisJobs implements Jobs {
     if (this.#closing || this.unavailable() !== undefined) return;
     const ids = new Set(await this.#redis.smembers(this.#keys.index));
     for (const id of this.#jobs.keys()) if (!ids.has(id)) this.#forget(id);
-    await Promise.all([...ids].map((id) => this.#sync(id)));
-    // Index entries whose keys expired (no API process was up to remove them).
-    const gone = [...ids].filter((id) => !this.#jobs.has(id));
+    // Finished jobs change no more (removals are published); new and unfinished ones may have.
+    await Promise.all([...ids].filter((id) => this.#jobs.get(id)?.finalInLog !== true).map((id) => this.#sync(id)));
+    // Index entries whose keys expired while no API process was up to remove them.
+    const unknown = [...ids].filter((id) => !this.#jobs.has(id));
+    const exists = await Promise.all(unknown.map((id) => this.#redis.exists(this.#keys.job(id))));
+    const gone = unknown.filter((_, i) => exists[i] === 0);
     if (gone.length > 0) {
       await this.#redis.srem(this.#keys.index, ...gone);
       await Promise.all(gone.map((id) => this.#options.store.delete(id).catch(() => undefined)));

@@ -38,7 +38,7 @@ export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Prom
     hooks.dependencies ??
     (redis === undefined
       ? await (await import('./library.js')).libraryDependencies({ model: rest.model, concurrency: checked.data.concurrency })
-      : await (await import('../queue/queue-dependencies.js')).queueDependencies({ redisUrl: redis, queueName, resultsDir: rest.resultsDir ?? '', model: rest.model }));
+      : await (await import('../queue/queue-dependencies.js')).queueDependencies({ redisUrl: redis, queueName, resultsDir: rest.resultsDir, model: rest.model }));
   const app = await createServer({ ...dependencies, ...rest });
   const url = await app.listen({ port, host });
   hooks.onListening?.(url, app);

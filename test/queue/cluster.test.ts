@@ -3,12 +3,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRedis, type LocalRedis } from '../../src/bench/local-redis.js';
 import { PACKAGE_ROOT } from '../../src/packs/package-root.js';
 import { queueKeys } from '../../src/queue/job-record.js';
 import { grayPng, parseSse, waitFor } from '../server/helpers.js';
-import { describeRedis } from './redis-helpers.js';
+import { redisMissing } from './redis-helpers.js';
 
 const CLI = join(PACKAGE_ROOT, 'dist', 'cli', 'main.js');
 const PACK = join(PACKAGE_ROOT, 'test', 'fixtures', 'tiny-pack');
@@ -44,7 +44,7 @@ async function startRole(args: string[], ready: RegExp): Promise<Role & { match:
  * The two roles as separate processes, as an operator runs them: one API (`serve --redis`), two
  * workers on the tiny test pack, a real redis-server, one shared folder.
  */
-describeRedis('Redis mode with real processes: one API, two workers', () => {
+describe.skipIf(redisMissing)('Redis mode with real processes: one API, two workers', () => {
   let redis: LocalRedis;
   let dir: string;
   let base: string;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { REDIS_SERVER, startLocalRedis, type LocalRedis } from '../../src/bench/local-redis.js';
 import { QueueWorker } from '../../src/queue/queue-worker.js';
 import { queueDependencies } from '../../src/queue/queue-dependencies.js';
@@ -17,7 +17,7 @@ import { FakeLibrary } from '../server/helpers.js';
  * Redis-mode tests need Debian's redis-server; without it they are skipped, except in CI
  * (`CI` set), where a missing redis-server must fail rather than hide the tests.
  */
-export const describeRedis = REDIS_SERVER !== undefined || process.env.CI ? describe : describe.skip;
+export const redisMissing = REDIS_SERVER === undefined && !process.env.CI;
 
 /** A FakeLibrary behind the ColorizeWorkers interface (no threads): steps can be held and counted. */
 export function fakeWorkers(fake: FakeLibrary, size = 1): ColorizeWorkers {

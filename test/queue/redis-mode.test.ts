@@ -1,17 +1,17 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { queueDependencies } from '../../src/queue/queue-dependencies.js';
 import { createServer } from '../../src/server/index.js';
 import { FakeLibrary, grayPng, parseSse, waitFor } from '../server/helpers.js';
-import { describeRedis, fakeWorkers, redisCluster } from './redis-helpers.js';
+import { fakeWorkers, redisCluster, redisMissing } from './redis-helpers.js';
 
 const submit = async (app: Awaited<ReturnType<ReturnType<typeof redisCluster>['api']>>, options: Record<string, unknown> = {}) => {
   const response = await app.inject({ method: 'POST', url: `/v1/colorizations?options=${encodeURIComponent(JSON.stringify(options))}`, headers: { 'content-type': 'image/png' }, payload: grayPng() });
   return response;
 };
 
-describeRedis('Redis mode (serve --redis + worker), in one process with a real redis-server', () => {
+describe.skipIf(redisMissing)('Redis mode (serve --redis + worker), in one process with a real redis-server', () => {
   const cluster = redisCluster();
 
   it('runs a job on a worker: status, SSE with Last-Event-ID replay, samples from the shared folder, delete', async () => {
