@@ -51,6 +51,8 @@ export class RedisJobs implements Jobs {
   readonly #subscriber: Redis;
   readonly #queue: Queue;
   readonly #events: QueueEvents;
+  /** Every connection this object opened (BullMQ does not close connections it was given). */
+  readonly #clients: Redis[];
   readonly #jobs = new Map<string, MirrorJob>();
   readonly #syncs = new Map<string, Promise<void>>();
   readonly #timers: NodeJS.Timeout[] = [];
@@ -67,6 +69,7 @@ export class RedisJobs implements Jobs {
     this.#subscriber = clients.subscriber;
     this.#queue = new Queue(options.queueName, { connection: clients.queue });
     this.#events = new QueueEvents(options.queueName, { connection: clients.events, autorun: false });
+    this.#clients = Object.values(clients);
   }
 
   /** Connects (a QueueError when Redis is unreachable), loads every job Redis holds, and follows them. */
@@ -292,7 +295,7 @@ export class RedisJobs implements Jobs {
     for (const job of this.#jobs.values()) if (job.expiryTimer) clearTimeout(job.expiryTimer);
     await this.#events.close().catch(() => undefined);
     await this.#queue.close().catch(() => undefined);
-    for (const client of [this.#subscriber, this.#redis]) await client.quit().catch(() => client.disconnect());
+    for (const client of this.#clients) await client.quit().catch(() => client.disconnect());
   }
 
   /** Brings one job up to date with its record and log; calls for one job run one after another. */
