@@ -33,6 +33,10 @@ export function redisClient(url: string, kind: ConnectionKind, onError: (error: 
  */
 export async function connectRedis(client: Redis, url: string, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
+  // ioredis rejects connect() with "Connection is closed"; the socket's own error says why.
+  let socketError: Error | undefined;
+  const onError = (error: Error) => (socketError ??= error);
+  client.on('error', onError);
   try {
     await Promise.race([
       (async () => {
@@ -43,9 +47,10 @@ export async function connectRedis(client: Redis, url: string, timeoutMs: number
     ]);
   } catch (error) {
     client.disconnect();
-    const reason = (error as Error)?.message ?? String(error);
+    const reason = socketError?.message ?? (error as Error)?.message ?? String(error);
     throw new QueueError(`cannot reach Redis at ${redactUrl(url)}: ${reason}`, { cause: error, details: { url: redactUrl(url) } });
   } finally {
     clearTimeout(timer);
+    client.off('error', onError);
   }
 }

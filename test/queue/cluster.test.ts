@@ -143,7 +143,7 @@ describe.skipIf(redisMissing)('Redis mode with real processes: one API, two work
     lost.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise((resolve) => lost.once('exit', resolve));
     expect(code).toBe(9);
-    expect(stderr).toContain('QUEUE: cannot reach Redis at redis://127.0.0.1:1');
+    expect(stderr).toContain('QUEUE: cannot reach Redis at redis://127.0.0.1:1: connect ECONNREFUSED');
   });
 
   it('fails a job clearly (WORKER_LOST) once its workers died more often than the retry limit', async () => {
