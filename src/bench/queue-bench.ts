@@ -7,9 +7,11 @@ import { WorkerSettingsSchema } from '../queue/queue-settings.js';
 import { QueueWorker } from '../queue/queue-worker.js';
 import { SharedFolderStore } from '../queue/shared-folder-store.js';
 import { stderrLog } from '../queue/stderr-log.js';
+import { colorize } from '../pipeline/index.js';
+import type { ColorizeOptions, ColorizeResult } from '../pipeline/types.js';
 import { createServer } from '../server/create-server.js';
 import { libraryDependencies } from '../server/library.js';
-import { ThreadWorkers } from '../workers/index.js';
+import { ThreadWorkers, type ColorizeWorkers } from '../workers/index.js';
 import { REDIS_SERVER, startLocalRedis } from './local-redis.js';
 
 /**
@@ -60,6 +62,7 @@ export async function runQueueBench(options: { model: string; image: Buffer; job
     await addWorker();
     jobsPerS.redis2Workers = await burst(queued);
     jobsPerS.inProcess2 = await burst(await inProcess(2));
+    const noop = await noopOverhead(redis.url, dir, image, jobOptions, model, opened, options.latencyJobs * 3);
     const overheadMs = median(latency.redis) - median(latency.inProcess);
     result = {
       jobs: options.jobs,
@@ -69,8 +72,12 @@ export async function runQueueBench(options: { model: string; image: Buffer; job
       ratio1WorkerVsInProcess: round(jobsPerS.redis1Worker / jobsPerS.inProcess1, 3),
       ratio2WorkersVsInProcess: round(jobsPerS.redis2Workers / jobsPerS.inProcess1, 3),
       ratio2WorkersVs1: round(jobsPerS.redis2Workers / jobsPerS.redis1Worker, 3),
-      queueOverheadPerJobMs: round(overheadMs),
-      queueOverheadShare: round(overheadMs / median(latency.inProcess), 4),
+      // What the queue adds to one job, measured with instant colorizations (model time is noise here).
+      queueOverheadPerJobMs: noop.overheadMs,
+      noopJobMs: noop,
+      // The same difference with model jobs: includes the load of a shared machine.
+      modelJobLatencyDeltaMs: round(overheadMs),
+      modelJobLatencyDeltaShare: round(overheadMs / median(latency.inProcess), 4),
     };
     console.table({
       'in-process, 1 slot': { jobsPerS: jobsPerS.inProcess1, latencyMedianMs: round(median(latency.inProcess)) },
@@ -80,7 +87,8 @@ export async function runQueueBench(options: { model: string; image: Buffer; job
     });
     console.log(
       `Redis mode: ${result.ratio1WorkerVsInProcess}× the in-process throughput with 1 worker, ${result.ratio2WorkersVsInProcess}× with 2 (2 vs 1 workers: ${result.ratio2WorkersVs1}×);` +
-        ` queue overhead per job ${result.queueOverheadPerJobMs} ms (${(100 * (result.queueOverheadShare as number)).toFixed(1)}%, medians of one job at a time, interleaved)`,
+        ` queue overhead per job ${result.queueOverheadPerJobMs} ms (instant jobs, medians, interleaved);` +
+        ` model jobs one at a time: ${result.modelJobLatencyDeltaMs} ms (${(100 * (result.modelJobLatencyDeltaShare as number)).toFixed(1)}%) slower than in-process`,
     );
   } finally {
     for (const close of opened.reverse()) await close().catch(() => undefined);
@@ -88,6 +96,36 @@ export async function runQueueBench(options: { model: string; image: Buffer; job
     await rm(dir, { recursive: true, force: true });
   }
   return result;
+}
+
+/**
+ * The queue's own cost per job: the same instant colorization (a result made once by the
+ * library, returned at once) through the in-process server and through Redis mode, one job at
+ * a time, interleaved; medians of submit → SSE done → sample.
+ */
+async function noopOverhead(redisUrl: string, dir: string, image: Buffer, jobOptions: Record<string, unknown>, model: string, opened: Array<() => Promise<void>>, count: number) {
+  const made = await colorize(image, { ...jobOptions, model });
+  const instant = async (_input: unknown, options: ColorizeOptions): Promise<ColorizeResult> => {
+    for (let step = 1; step <= made.steps; step++) options.onProgress?.({ stage: 'denoising', step, totalSteps: made.steps, fraction: step / (made.steps + 2) });
+    return made;
+  };
+  const workers: ColorizeWorkers = { size: 1, run: instant, warmup: async () => {}, close: async () => {} };
+  const local = await createServer({ colorize: instant, queue: 10_000 });
+  opened.push(() => local.close());
+  const queued = await createServer({ ...(await queueDependencies({ redisUrl, resultsDir: dir, queueName: 'bench-noop' })), queue: 10_000 });
+  opened.push(() => queued.close());
+  const worker = new QueueWorker({ ...WorkerSettingsSchema.parse({ redisUrl, resultsDir: dir, queueName: 'bench-noop' }), store: new SharedFolderStore(dir), workers, log: stderrLog(false) });
+  await worker.start();
+  opened.push(() => worker.drain());
+  const bases = [await local.listen({ port: 0, host: '127.0.0.1' }), await queued.listen({ port: 0, host: '127.0.0.1' })] as const;
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i <= count; i++) {
+    for (const k of [0, 1] as const) {
+      const ms = await timed(() => runJob(bases[k], image, jobOptions));
+      if (i > 0) times[k].push(ms); // the first of each is a warm-up
+    }
+  }
+  return { inProcessMedian: round(median(times[0])), redisMedian: round(median(times[1])), overheadMs: round(median(times[1]) - median(times[0])) };
 }
 
 /** Submit (raw body), follow the SSE stream to its final event, download sample 1. */
