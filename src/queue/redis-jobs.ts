@@ -35,6 +35,8 @@ const SWEEP_GRACE_MS = 60_000;
 const LOST_AFTER_MS = 30_000;
 const UNREACHABLE = 'the job queue (Redis) is unreachable';
 
+const SET_CANCEL_SCRIPT = `if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HSET', KEYS[1], 'cancel', ARGV[1]) end return 0`;
+
 const unreachableError = (): HttpError => new HttpError(503, 'NOT_READY', `${UNREACHABLE}; retry later`, { reason: UNREACHABLE }, { 'retry-after': '5' });
 
 /**
@@ -57,6 +59,8 @@ export class RedisJobs implements Jobs {
   readonly #syncs = new Map<string, Promise<void>>();
   readonly #timers: NodeJS.Timeout[] = [];
   #closing = false;
+  /** Set once shutdown has waited for its own jobs: nothing is followed after it. */
+  #stopped = false;
   #retainedBytes = 0;
   #meanRunMs: number | null = null;
   #workers = 0;
@@ -234,8 +238,9 @@ export class RedisJobs implements Jobs {
       await this.#sync(job.id);
       return;
     }
-    job.view = { ...job.view, cancelRequested: true };
-    await this.#redis.hset(this.#keys.job(job.id), 'cancel', reason);
+    if (job.view.state === 'running') job.view = { ...job.view, cancelRequested: true };
+    // Only on a record that still exists: a bare hash would never expire.
+    await this.#redis.eval(SET_CANCEL_SCRIPT, 1, this.#keys.job(job.id), reason);
     await this.#redis.publish(this.#keys.control, JSON.stringify({ type: 'cancel', id: job.id, reason }));
   }
 
@@ -291,6 +296,7 @@ export class RedisJobs implements Jobs {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(waited.map((job) => job.settled)), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(graceMs, 1_000))))]);
     clearTimeout(timer);
+    this.#stopped = true;
     for (const timer of this.#timers) clearInterval(timer);
     for (const job of this.#jobs.values()) if (job.expiryTimer) clearTimeout(job.expiryTimer);
     await this.#events.close().catch(() => undefined);
@@ -312,7 +318,7 @@ export class RedisJobs implements Jobs {
   }
 
   async #syncNow(id: string): Promise<void> {
-    if (this.#closing) return;
+    if (this.#stopped) return;
     let job = this.#jobs.get(id);
     if (job === undefined) {
       const record = await readRecord(this.#redis, this.#keys, id);
@@ -407,7 +413,7 @@ export class RedisJobs implements Jobs {
 
   /** Loads jobs this process has not seen, catches up on the others, and settles lost ones. */
   async #resync(): Promise<void> {
-    if (this.#closing || this.unavailable() !== undefined) return;
+    if (this.#stopped || this.unavailable() !== undefined) return;
     const ids = new Set(await this.#redis.smembers(this.#keys.index));
     for (const id of this.#jobs.keys()) if (!ids.has(id)) this.#forget(id);
     // Finished jobs change no more (removals are published); new and unfinished ones may have.

@@ -67,6 +67,16 @@ describe.skipIf(redisMissing)('Redis mode (serve --redis + worker), in one proce
     expect(fake.calls).toBe(1); // the queued-and-cancelled job never ran
   });
 
+  it('answers POST /v1/colorize through the queue: the image comes back, the job is removed', async () => {
+    const app = await cluster.api();
+    await cluster.worker(fakeWorkers(new FakeLibrary({ steps: 2 })));
+    const response = await app.inject({ method: 'POST', url: '/v1/colorize', headers: { 'content-type': 'image/png' }, payload: grayPng() });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('image/png');
+    expect(response.rawPayload.subarray(1, 4).toString()).toBe('PNG');
+    await waitFor(async () => (await app.inject({ url: '/healthz' })).json().jobs.retained === 0);
+  });
+
   it('answers 503 QUEUE_FULL with Retry-After when the queue is full', async () => {
     const app = await cluster.api({ queue: 1 });
     expect((await submit(app)).statusCode).toBe(202);
