@@ -32,7 +32,7 @@ type Autocannon = (options: {
  * target ≤ 10%. The asynchronous flow (POST /v1/colorizations → SSE until done → GET the sample)
  * is interleaved the same way. Throughput and latency percentiles come from autocannon on loopback.
  */
-export async function runServerBench(options: { model?: string; quick?: boolean }): Promise<Record<string, unknown>> {
+async function runSingleProcessBench(options: { model?: string; quick?: boolean }): Promise<Record<string, unknown>> {
   const model = options.model ?? join(PACKAGE_ROOT, 'test', 'fixtures', 'tiny-pack');
   const jobs = options.quick ? 8 : 24;
   const size = 256;
@@ -118,6 +118,21 @@ export async function runServerBench(options: { model?: string; quick?: boolean 
   } finally {
     await app.close();
   }
+}
+
+/** The single-process figures, then Redis mode beside them (queue-bench.ts), in one run. */
+export async function runServerBench(options: { model?: string; quick?: boolean }): Promise<Record<string, unknown>> {
+  const single = await runSingleProcessBench(options);
+  const model = options.model ?? join(PACKAGE_ROOT, 'test', 'fixtures', 'tiny-pack');
+  const { runQueueBench } = await import('./queue-bench.js');
+  const queue = await runQueueBench({
+    model,
+    image: await syntheticGrayPng(256, 256),
+    jobOptions: { seed: 1, steps: options.quick ? 4 : 8, prompt: 'red car, autumn trees', format: 'png' },
+    jobs: options.quick ? 8 : 24,
+    latencyJobs: options.quick ? 4 : 10,
+  });
+  return { ...single, queue };
 }
 
 /** GET /healthz latencies, one request after another (20 ms apart), until `until` settles. */

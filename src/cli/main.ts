@@ -7,6 +7,7 @@ import { packageVersion } from './package-version.js';
 import { registerColorizeCommand } from './colorize-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 /** Builds the program; exported so tests can parse argv without spawning a process. */
 export function buildProgram(): Command {
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerColorizeCommand(program);
   registerEvalCommand(program);
   registerServeCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 

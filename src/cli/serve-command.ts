@@ -18,15 +18,17 @@ interface ServeFlags {
   timeout: number;
   shutdownGrace: number;
   quiet?: boolean;
+  redis?: string;
+  queueName?: string;
 }
 
-const integer = (min: number) => (value: string): number => {
+export const integer = (min: number) => (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got "${value}"`);
   return n;
 };
 
-const seconds = (value: string): number => {
+export const seconds = (value: string): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected seconds ≥ 0, got "${value}"`);
   return n;
@@ -63,6 +65,8 @@ export function registerServeCommand(program: Command): void {
     .option('--timeout <seconds>', 'per-job time limit (0 = none)', seconds, 300)
     .option('--shutdown-grace <seconds>', 'on SIGTERM, time running jobs get to finish before they are cancelled', seconds, 10)
     .option('--quiet', 'no request log')
+    .option('--redis <url>', 'API role only: put jobs on this Redis for `color-wizard worker` processes (needs --results-dir on a shared folder)')
+    .option('--queue-name <name>', 'with --redis: the queue to use (default colorize)')
     .action(async (flags: ServeFlags) => {
       const { serve } = await import('../server/serve.js');
       await serve(
@@ -83,6 +87,7 @@ export function registerServeCommand(program: Command): void {
           timeoutSeconds: flags.timeout,
           shutdownGraceSeconds: flags.shutdownGrace,
           logger: !flags.quiet,
+          ...(flags.redis === undefined ? {} : { redis: flags.redis, queueName: flags.queueName }),
         },
         { onListening: (url) => process.stderr.write(`color-wizard: serving ${url} (web page at ${url}/, API docs at ${url}/openapi.json)\n`) },
       );

@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'SCHEDULER_CONFIG'
   | 'CANCELLED'
   | 'OUTPUT'
+  | 'QUEUE'
   | 'INTERNAL';
 
 export interface ColorWizardErrorOptions {

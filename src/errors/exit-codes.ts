@@ -12,6 +12,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode | 'OK' | 'PARTIAL' | 'USAGE' 
   MODEL_RUN: 6,
   SCHEDULER_CONFIG: 7,
   OUTPUT: 8,
+  QUEUE: 9,
   CANCELLED: 130,
   INTERNAL: 70,
   UNKNOWN: 70,

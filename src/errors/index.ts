@@ -7,5 +7,6 @@ export { ModelRunError } from './model-run-error.js';
 export { SchedulerConfigError } from './scheduler-config-error.js';
 export { CancelledError } from './cancelled-error.js';
 export { OutputError } from './output-error.js';
+export { QueueError } from './queue-error.js';
 export { InternalError } from './internal-error.js';
 export { EXIT_CODES, exitCodeFor } from './exit-codes.js';

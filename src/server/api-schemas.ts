@@ -14,7 +14,7 @@ export const JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] a
 
 export const ErrorInfoSchema = z
   .object({
-    code: z.string().describe('INPUT_IMAGE, OPTIONS, MODEL_PACK, MODEL_RUN, SCHEDULER_CONFIG, CANCELLED, OUTPUT, INTERNAL, or an HTTP code: BAD_REQUEST, NOT_FOUND, CONFLICT, BODY_TOO_LARGE, JOB_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, QUEUE_FULL, NOT_READY, SHUTTING_DOWN, TIMEOUT, URI_TOO_LONG'),
+    code: z.string().describe('INPUT_IMAGE, OPTIONS, MODEL_PACK, MODEL_RUN, SCHEDULER_CONFIG, CANCELLED, OUTPUT, QUEUE, INTERNAL, or an HTTP code: BAD_REQUEST, NOT_FOUND, CONFLICT, BODY_TOO_LARGE, JOB_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, QUEUE_FULL, NOT_READY, SHUTTING_DOWN, TIMEOUT, URI_TOO_LONG, WORKER_LOST'),
     message: z.string(),
     details: z.record(z.string(), z.unknown()).optional().describe('e.g. `issues` (zod issues) for OPTIONS'),
   })

@@ -5,7 +5,9 @@ import { resolve } from 'node:path';
 import { packageVersion } from '../cli/package-version.js';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { toHttpError } from './http-errors.js';
+import { InternalError } from '../errors/index.js';
 import { JobQueue } from './job-queue.js';
+import type { Jobs } from './jobs.js';
 import { DirectoryResultStore, MemoryResultStore } from './result-store.js';
 import { registerJobRoutes } from './routes-jobs.js';
 import { registerSystemRoutes } from './routes-system.js';
@@ -17,7 +19,7 @@ export type CreateServerOptions = ServerDependencies & ServerSettingsInput;
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The job queue behind /v1/colorizations (for stats, tests and benchmarks). */
+    /** The single-process job queue behind /v1/colorizations (for stats, tests and benchmarks); absent in Redis mode. */
     colorWizardJobs: JobQueue;
   }
 }
@@ -33,7 +35,7 @@ const CLOSE_FLUSH_MS = 1_000;
  * cancels them and deletes every result.
  */
 export async function createServer(options: CreateServerOptions): Promise<FastifyInstance> {
-  const { colorize, listModels, probe, warmup, close, ...rest } = options;
+  const { colorize, jobs: remoteJobs, listModels, probe, warmup, close, ...rest } = options;
   const settings = ServerSettingsSchema.parse(rest);
 
   const app = Fastify({
@@ -49,21 +51,28 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     clientErrorHandler: clientErrorHandler(settings.cors),
   });
 
-  const store = settings.resultsDir ? new DirectoryResultStore(resolve(settings.resultsDir)) : new MemoryResultStore();
-  const jobs = new JobQueue({
-    colorize,
-    store,
-    concurrency: settings.concurrency,
-    queueSize: settings.queue,
-    resultsTtlMs: settings.resultsTtlSeconds * 1000,
-    resultsMaxBytes: settings.resultsMaxBytes,
-    timeoutMs: settings.timeoutSeconds * 1000,
-    onBackgroundError: (error, jobId) => app.log.error({ err: error, jobId }, 'job background error'),
-  });
-  app.decorate('colorWizardJobs', jobs);
-  // Results of a server that died (kill -9) are never cleaned otherwise; this process owns none yet.
-  const swept = await store.sweep({ ttlMs: settings.resultsTtlSeconds * 1000, owned: (id) => jobs.get(id) !== undefined });
-  if (swept.length > 0) app.log.info({ removed: swept.length }, 'removed results left by an earlier server');
+  let jobs: Jobs;
+  if (remoteJobs !== undefined) {
+    jobs = await remoteJobs(settings, app.log);
+  } else {
+    if (colorize === undefined) throw new InternalError('createServer: pass colorize (jobs run here) or jobs (Redis mode)');
+    const store = settings.resultsDir ? new DirectoryResultStore(resolve(settings.resultsDir)) : new MemoryResultStore();
+    const local = new JobQueue({
+      colorize,
+      store,
+      concurrency: settings.concurrency,
+      queueSize: settings.queue,
+      resultsTtlMs: settings.resultsTtlSeconds * 1000,
+      resultsMaxBytes: settings.resultsMaxBytes,
+      timeoutMs: settings.timeoutSeconds * 1000,
+      onBackgroundError: (error, jobId) => app.log.error({ err: error, jobId }, 'job background error'),
+    });
+    app.decorate('colorWizardJobs', local);
+    // Results of a server that died (kill -9) are never cleaned otherwise; this process owns none yet.
+    const swept = await store.sweep({ ttlMs: settings.resultsTtlSeconds * 1000, owned: (id) => local.get(id) !== undefined });
+    if (swept.length > 0) app.log.info({ removed: swept.length }, 'removed results left by an earlier server');
+    jobs = local;
+  }
 
   let cached: { at: number; models: Promise<ModelInfo[]> } | undefined;
   const cachedModels = (): Promise<ModelInfo[]> => {

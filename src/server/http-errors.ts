@@ -13,7 +13,9 @@ export type HttpErrorCode =
   | 'URI_TOO_LONG'
   | 'JOB_TOO_LARGE'
   | 'SHUTTING_DOWN'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  /** Redis mode: the workers running a job died (SIGKILL, crash) more often than the retry limit. */
+  | 'WORKER_LOST';
 
 /** What every error response carries, and what a failed job records. */
 export interface ErrorInfo {
@@ -48,6 +50,7 @@ export const STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Object.fr
   MODEL_PACK: 500,
   MODEL_RUN: 500,
   OUTPUT: 500,
+  QUEUE: 503,
   INTERNAL: 500,
   CANCELLED: 409,
   BAD_REQUEST: 400,
@@ -61,6 +64,7 @@ export const STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Object.fr
   JOB_TOO_LARGE: 413,
   SHUTTING_DOWN: 503,
   TIMEOUT: 504,
+  WORKER_LOST: 500,
 });
 
 const CODE_BY_STATUS: Readonly<Record<number, HttpErrorCode>> = {

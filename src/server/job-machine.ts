@@ -76,12 +76,12 @@ export type JobEvent =
 
 const EMPTY = Buffer.alloc(0);
 
-const CANCEL_MESSAGES: Record<Exclude<AbortReason, 'timeout'>, string> = {
+export const CANCEL_MESSAGES: Record<Exclude<AbortReason, 'timeout'>, string> = {
   client: 'cancelled by the client',
   shutdown: 'cancelled because the server is shutting down',
 };
 
-const timeoutError = (ms: number): ErrorInfo => ({ code: 'TIMEOUT', message: `the job ran longer than the server's limit of ${ms / 1000} s` });
+export const timeoutError = (ms: number): ErrorInfo => ({ code: 'TIMEOUT', message: `the job ran longer than the server's limit of ${ms / 1000} s` });
 
 export const jobMachine = setup({
   types: {

@@ -4,6 +4,7 @@ import type { ColorizeOptionsInput } from '../pipeline/options-schema.js';
 import type { ColorizeInput, ColorizeOptions, ColorizeResult, ProgressEvent } from '../pipeline/types.js';
 import { HttpError, type ErrorInfo } from './http-errors.js';
 import { jobMachine, TERMINAL_STATES, type AbortReason, type JobStateName, type ResultSummary, type RunInput, type RunOutput } from './job-machine.js';
+import type { JobHandle, Jobs, JobStats } from './jobs.js';
 import type { ResultStore } from './result-store.js';
 import { estimateRetryAfter } from './retry-after.js';
 import { MAX_TIMER_MS } from './settings.js';
@@ -52,9 +53,9 @@ export interface JobEventRecord {
 type JobActor = Actor<typeof jobMachine>;
 
 /** Events kept per job for Last-Event-ID replay; a long run's oldest progress events go first. */
-const EVENT_LOG_LIMIT = 1000;
+export const EVENT_LOG_LIMIT = 1000;
 
-export class Job {
+export class Job implements JobHandle {
   readonly createdAt = new Date();
   startedAt: Date | null = null;
   finishedAt: Date | null = null;
@@ -90,7 +91,7 @@ export class Job {
  * Bounded FIFO of job actors with `concurrency` workers. Finished jobs stay for `resultsTtlMs`
  * (and within `resultsMaxBytes`), then they and their images are deleted.
  */
-export class JobQueue {
+export class JobQueue implements Jobs {
   readonly #options: JobQueueOptions;
   readonly #jobs = new Map<string, Job>();
   readonly #waiting: Job[] = [];
@@ -126,7 +127,7 @@ export class JobQueue {
     return this.#closing;
   }
 
-  stats(): { queued: number; running: number; retained: number; retainedBytes: number; concurrency: number; queueSize: number } {
+  stats(): JobStats {
     return {
       queued: this.#waiting.length,
       running: this.#running,
@@ -323,7 +324,8 @@ export class JobQueue {
   }
 }
 
-function summarize(result: ColorizeResult): ResultSummary {
+/** A run's result without its image buffers: what status and events show. */
+export function summarize(result: ColorizeResult): ResultSummary {
   return {
     width: result.width,
     height: result.height,

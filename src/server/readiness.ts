@@ -4,6 +4,8 @@ import type { ServerContext } from './server-context.js';
 /** Why the server takes no work now (shown by /readyz), or undefined when it does. */
 export function unreadyReason(ctx: Pick<ServerContext, 'jobs' | 'readiness'>): string | undefined {
   if (ctx.jobs.closing) return 'shutting down';
+  const unavailable = ctx.jobs.unavailable?.();
+  if (unavailable !== undefined) return unavailable;
   if (ctx.readiness.warmupError !== null) return `warm-up failed: ${ctx.readiness.warmupError}`;
   if (!ctx.readiness.warmedUp) return 'warming up';
   return undefined;

@@ -20,6 +20,14 @@ export interface ResultStore {
 /** nanoid's alphabet; anything else never reaches the file system. */
 export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{21}$/;
 
+/** A job's folder (or a file in it) under `root`, for valid job ids only, never outside `root`. */
+export function jobPath(root: string, jobId: string, name?: string): string {
+  if (!JOB_ID_PATTERN.test(jobId)) throw new InternalError(`invalid job id for the results folder: ${JSON.stringify(jobId)}`);
+  const path = name === undefined ? resolve(root, jobId) : resolve(root, jobId, name);
+  if (!path.startsWith(root + sep)) throw new InternalError('result path escapes the results folder');
+  return path;
+}
+
 export class MemoryResultStore implements ResultStore {
   readonly #jobs = new Map<string, Map<number, Buffer>>();
 
@@ -57,10 +65,7 @@ export class DirectoryResultStore implements ResultStore {
   }
 
   #path(jobId: string, name?: string): string {
-    if (!JOB_ID_PATTERN.test(jobId)) throw new InternalError(`invalid job id for the results folder: ${JSON.stringify(jobId)}`);
-    const path = name === undefined ? resolve(this.root, jobId) : resolve(this.root, jobId, name);
-    if (!path.startsWith(this.root + sep)) throw new InternalError('result path escapes the results folder');
-    return path;
+    return jobPath(this.root, jobId, name);
   }
 
   /** All samples or none: on any error (ENOSPC, EACCES) the job's folder is removed and an OutputError names the file. */

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JobBody } from './api-schemas.js';
 import { HttpError, notFound, STATUS_BY_CODE } from './http-errors.js';
 import { notReadyError, unreadyReason } from './readiness.js';
-import type { Job, JobEventRecord, JobView } from './job-queue.js';
+import type { JobEventRecord, JobView } from './job-queue.js';
+import type { JobHandle } from './jobs.js';
 import { JOB_ID_PATTERN } from './result-store.js';
 import type { ServerContext } from './server-context.js';
 import { OUTPUT_MEDIA_TYPES } from './sniff-image.js';
@@ -30,7 +31,7 @@ export function present(view: JobView): JobBody {
 export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { jobs, settings } = ctx;
 
-  const findJob = (id: string): Job => {
+  const findJob = (id: string): JobHandle => {
     const job = JOB_ID_PATTERN.test(id) ? jobs.get(id) : undefined;
     if (!job) throw notFound(`colorization "${id.slice(0, 40)}"`);
     return job;
@@ -52,7 +53,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
 
   app.post('/v1/colorizations', { onRequest: refuseWhenFull }, async (request, reply) => {
     const submission = await checkSubmission(await readRawSubmission(request), ctx.checks);
-    const job = jobs.submit(submission.image, submission.options);
+    const job = await jobs.submit(submission.image, submission.options);
     const body = present(jobs.view(job));
     return reply.code(202).header('location', body.links.self).send(body);
   });
@@ -141,7 +142,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
         }
       },
     });
-    const job = jobs.submit(submission.image, submission.options, { retain: false });
+    const job = await jobs.submit(submission.image, submission.options, { retain: false });
     // The limit counts from arrival here: the caller waits through the queue too.
     const remaining = settings.timeoutSeconds > 0 ? settings.timeoutSeconds * 1000 - (Date.now() - arrived) : undefined;
     const deadline = remaining === undefined ? undefined : setTimeout(() => jobs.cancel(job, 'timeout'), Math.max(0, remaining));

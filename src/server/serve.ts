@@ -8,6 +8,10 @@ import { ServerSettingsSchema, type ServerSettingsInput } from './settings.js';
 export interface ServeOptions extends ServerSettingsInput {
   port: number;
   host: string;
+  /** Redis mode: the API role only; jobs go to this Redis for `color-wizard worker` processes. */
+  redis?: string;
+  /** Redis mode: the queue's name (several deployments can share one Redis). */
+  queueName?: string;
 }
 
 export interface ServeHooks {
@@ -23,14 +27,18 @@ export interface ServeHooks {
  * accepting, cancel queued jobs, let running ones finish within the grace time) and resolves.
  */
 export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Promise<void> {
-  const { port, host, ...rest } = options;
+  const { port, host, redis, queueName, ...rest } = options;
   const checked = ServerSettingsSchema.safeParse(rest);
   if (!checked.success) {
     throw new OptionsError(`invalid server settings: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
       details: { issues: checked.error.issues },
     });
   }
-  const dependencies = hooks.dependencies ?? (await (await import('./library.js')).libraryDependencies({ model: rest.model, concurrency: checked.data.concurrency }));
+  const dependencies =
+    hooks.dependencies ??
+    (redis === undefined
+      ? await (await import('./library.js')).libraryDependencies({ model: rest.model, concurrency: checked.data.concurrency })
+      : await (await import('../queue/queue-dependencies.js')).queueDependencies({ redisUrl: redis, queueName, resultsDir: rest.resultsDir, model: rest.model }));
   const app = await createServer({ ...dependencies, ...rest });
   const url = await app.listen({ port, host });
   hooks.onListening?.(url, app);

@@ -1,4 +1,6 @@
-import type { ColorizeFn, JobQueue } from './job-queue.js';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ColorizeFn } from './job-queue.js';
+import type { Jobs } from './jobs.js';
 import type { ServerSettings } from './settings.js';
 import type { ProbeFn, SubmissionChecks } from './submission.js';
 
@@ -7,7 +9,10 @@ export type ModelInfo = { name: string; path?: string } & Record<string, unknown
 
 /** What the server needs from the library; tests pass fakes, `serve` passes the real pipeline. */
 export interface ServerDependencies {
-  colorize: ColorizeFn;
+  /** Runs jobs in this process (the single-process server); required unless `jobs` is given. */
+  colorize?: ColorizeFn;
+  /** Jobs run elsewhere (Redis mode, src/queue): the server only submits, mirrors and serves them. */
+  jobs?: (settings: ServerSettings, log: FastifyBaseLogger) => Promise<Jobs>;
   listModels?: () => Promise<ModelInfo[]>;
   /** Header-only image check (src/image `probeImage`): 422 before queueing instead of a failed job. */
   probe?: ProbeFn;
@@ -20,7 +25,7 @@ export interface ServerDependencies {
 /** Shared by the route modules of one server. */
 export interface ServerContext {
   settings: ServerSettings;
-  jobs: JobQueue;
+  jobs: Jobs;
   checks: SubmissionChecks;
   listModels: () => Promise<ModelInfo[]>;
   readiness: { warmedUp: boolean; warmupError: string | null };

@@ -1,0 +1,10 @@
+export { RedisJobs } from './redis-jobs.js';
+export type { RedisJobsOptions } from './redis-jobs.js';
+export { QueueWorker } from './queue-worker.js';
+export type { QueueWorkerOptions } from './queue-worker.js';
+export { runWorker } from './run-worker.js';
+export { queueDependencies } from './queue-dependencies.js';
+export { SharedFolderStore } from './shared-folder-store.js';
+export type { JobFileStore } from './job-file-store.js';
+export { QueueSettingsSchema, WorkerSettingsSchema } from './queue-settings.js';
+export type { QueueSettings, QueueSettingsInput, WorkerSettings, WorkerSettingsInput } from './queue-settings.js';
