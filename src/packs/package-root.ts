@@ -4,4 +4,4 @@ import { fileURLToPath } from 'node:url';
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
 /** The pack used when none is named: the interim CPU-trained pack until a GPU-trained one replaces it. */
-export const DEFAULT_PACK_NAME = 'cw-interim';
+export const DEFAULT_PACK_NAME = 'cw-semantic';
