@@ -43,8 +43,8 @@ export function createColorizeActor(
   options: ColorizeOptions = {},
   restore?: { snapshot: unknown },
 ): { actor: ColorizeActor; workspace: RunWorkspace } {
-  const { onProgress, signal, session, tileSize, ...serializable } = options;
-  const workspace: RunWorkspace = { input, runtime: { onProgress, signal, session, tileSize } };
+  const { onProgress, signal, session, tileSize, detector, ...serializable } = options;
+  const workspace: RunWorkspace = { input, runtime: { onProgress, signal, session, tileSize, detector } };
   const machine = pipelineMachine.provide({ actors: createPipelineActors(workspace, validateOptions) });
   const actor = createActor(machine, {
     input: { options: serializable as Record<string, unknown> },
