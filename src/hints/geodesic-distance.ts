@@ -1,6 +1,6 @@
 /**
  * Multi-source geodesic distance on the lightness image (Criminisi et al.'s GeoS raster scans): a step
- * to a neighbour costs √(len² + (γ·ΔL)²), so crossing an edge of the photo is far even when it is
+ * to a neighbour costs √(len² + (γ·max(0, |ΔL| − floor))²), so crossing an edge of the photo is far even when it is
  * near. Returns each pixel's distance to the nearest seed and that seed's label.
  */
 export function geodesicDistance(
@@ -10,6 +10,8 @@ export function geodesicDistance(
   /** Label ≥ 0 of the seed at each pixel, −1 where there is none. */
   seeds: Int32Array,
   gamma: number,
+  /** Lightness steps up to this size (L units) are free: grain and fine texture are not edges. */
+  floor = 0,
   passes = 2,
 ): { distance: Float32Array; label: Int32Array } {
   const n = width * height;
@@ -37,7 +39,7 @@ export function geodesicDistance(
       const j = ny * width + nx;
       const dj = distance[j];
       if (dj === Infinity) continue;
-      const dL = Li - L[j];
+      const dL = Math.max(0, Math.abs(Li - L[j]) - floor);
       const step = Math.sqrt(dx * dx + dy * dy + g2 * dL * dL);
       if (dj + step < d) {
         d = dj + step;

@@ -23,11 +23,13 @@ export interface HintFieldOptions {
   reach?: number;
   /** Lightness change (L units, summed along a path) that costs as much as one reach of distance. */
   edgeStop?: number;
+  /** Lightness steps between neighbours up to this size (L units) cost nothing: texture, not edges. */
+  edgeFloor?: number;
   /** Lightness step that stops the colour interpolation (domain transform σr, L units). */
   edgeRange?: number;
 }
 
-export const HINT_FIELD_DEFAULTS: Required<HintFieldOptions> = { maxSolvePixels: 512 * 512, reach: 0.6, edgeStop: 12, edgeRange: 8 };
+export const HINT_FIELD_DEFAULTS: Required<HintFieldOptions> = { maxSolvePixels: 512 * 512, reach: 0.6, edgeStop: 12, edgeFloor: 2, edgeRange: 8 };
 
 /**
  * Edge-aware propagation of hints on the photo's lightness:
@@ -68,7 +70,7 @@ export function buildHintField(L: Float32Array, width: number, height: number, h
     // 2. Alpha from the geodesic distance (solve pixels), reach relative to the diagonal.
     const reach = o.reach * Math.hypot(sw, sh);
     // A light 3×3 blur first, so fine texture (foliage, grain) does not read as a wall of small edges.
-    const { distance, label } = geodesicDistance(blur3(Ls, sw, sh), sw, sh, seeds, reach / o.edgeStop);
+    const { distance, label } = geodesicDistance(blur3(Ls, sw, sh), sw, sh, seeds, reach / o.edgeStop, o.edgeFloor);
     for (let i = 0; i < n; i++) {
       const hint = label[i] >= 0 ? hints[label[i]] : undefined;
       if (hint === undefined) continue;

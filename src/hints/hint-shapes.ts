@@ -55,8 +55,8 @@ export function shapeBounds(shape: HintShape, pad: number): [number, number, num
 }
 
 /**
- * Calls fn(index) for every pixel of a w×h grid that samples the input image (iw×ih) and lies inside
- * the shape; `minRadius` (input pixels) makes sure a tiny shape still covers its nearest grid pixel.
+ * Calls fn(index) for every pixel of a w×h grid that samples the input image (iw×ih) and lies within
+ * `minRadius` (input pixels) of the shape; a shape that covers no pixel center gets its nearest pixel.
  */
 export function forEachPixelIn(shape: HintShape, iw: number, ih: number, w: number, h: number, minRadius: number, fn: (index: number) => void): void {
   const sx = iw / w;
@@ -66,11 +66,27 @@ export function forEachPixelIn(shape: HintShape, iw: number, ih: number, w: numb
   const gy0 = Math.max(0, Math.floor((y0 + 0.5) / sy - 0.5));
   const gx1 = Math.min(w - 1, Math.ceil((x1 + 0.5) / sx - 0.5));
   const gy1 = Math.min(h - 1, Math.ceil((y1 + 0.5) / sy - 0.5));
+  let covered = 0;
   for (let gy = gy0; gy <= gy1; gy++) {
     const y = (gy + 0.5) * sy - 0.5;
     for (let gx = gx0; gx <= gx1; gx++) {
       const x = (gx + 0.5) * sx - 0.5;
-      if (shapeDistance(shape, x, y) <= minRadius) fn(gy * w + gx);
+      if (shapeDistance(shape, x, y) <= minRadius) {
+        fn(gy * w + gx);
+        covered++;
+      }
     }
   }
+  if (covered === 0) {
+    const [cx, cy] = anchorOf(shape);
+    const gx = Math.min(w - 1, Math.max(0, Math.round((cx + 0.5) / sx - 0.5)));
+    const gy = Math.min(h - 1, Math.max(0, Math.round((cy + 0.5) / sy - 0.5)));
+    fn(gy * w + gx);
+  }
+}
+
+function anchorOf(shape: HintShape): [number, number] {
+  if (shape.kind === 'disk') return [shape.x, shape.y];
+  if (shape.kind === 'box') return [shape.x + shape.w / 2, shape.y + shape.h / 2];
+  return [shape.points[0][0], shape.points[0][1]];
 }

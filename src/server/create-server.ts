@@ -31,7 +31,7 @@ const CLOSE_FLUSH_MS = 1_000;
  * cancels them and deletes every result.
  */
 export async function createServer(options: CreateServerOptions): Promise<FastifyInstance> {
-  const { colorize, listModels, probe, warmup, ...rest } = options;
+  const { colorize, listModels, probe, warmup, adjustStrength, ...rest } = options;
   const settings = ServerSettingsSchema.parse(rest);
 
   const app = Fastify({
@@ -72,6 +72,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     settings,
     jobs,
     listModels: cachedModels,
+    adjustStrength,
     checks: {
       maxPixels: settings.maxPixels,
       probe,

@@ -6,7 +6,7 @@ import type { ServerDependencies } from './server-context.js';
  * server's own tests never load ONNX Runtime or sharp.
  */
 export async function libraryDependencies(options: { model?: string } = {}): Promise<ServerDependencies> {
-  const [{ colorize }, { listModelPacks, loadModelPack }, { probeImage }] = await Promise.all([
+  const [{ colorize, adjustStrength }, { listModelPacks, loadModelPack }, { probeImage }] = await Promise.all([
     import('../pipeline/index.js'),
     import('../packs/index.js'),
     import('../image/index.js'),
@@ -18,6 +18,7 @@ export async function libraryDependencies(options: { model?: string } = {}): Pro
     colorize,
     listModels: async () => (await listModelPacks(extraDirs)).map((info) => ({ ...info })),
     probe: (buffer, limits) => probeImage(buffer, limits),
+    adjustStrength,
     warmup: async () => {
       await loadModelPack(options.model);
     },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isColorWizardError } from '../errors/index.js';
 import { ColorizeOptionsSchema, type ColorizeSettings } from '../pipeline/options-schema.js';
 import { JsonSubmissionSchema } from './api-schemas.js';
+import { checkSteering, sizeOf } from './check-steering.js';
 import { HttpError, toHttpError } from './http-errors.js';
 import { sniffImageFormat, SUPPORTED_MEDIA_TYPES } from './sniff-image.js';
 
@@ -32,7 +33,7 @@ export interface SubmissionChecks {
   refine?: (options: ColorizeSettings) => void;
 }
 
-const MULTIPART_FIELDS = ['image', 'options'];
+const MULTIPART_FIELDS = ['image', 'options', 'reference'];
 
 /** Reads multipart (`image` file + `options` JSON field), JSON (`image` base64), or a raw image body. */
 export async function readRawSubmission(request: FastifyRequest): Promise<RawSubmission> {
@@ -57,12 +58,17 @@ async function readMultipart(request: FastifyRequest): Promise<RawSubmission> {
 
 async function readParts(request: FastifyRequest): Promise<RawSubmission> {
   let image: Buffer | undefined;
+  let reference: string | undefined;
   let optionsText: string | undefined;
   const unexpected: string[] = [];
   // Every part is consumed (or drained) before any error is thrown, so busboy never stalls.
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       if (part.fieldname === 'image' && image === undefined) image = await part.toBuffer();
+      else if (part.fieldname === 'reference' && reference === undefined) {
+        // Becomes options.reference, so one check and one code path serve JSON and multipart.
+        reference = `data:${part.mimetype.startsWith('image/') ? part.mimetype : 'image/octet-stream'};base64,${(await part.toBuffer()).toString('base64')}`;
+      }
       else if (part.fieldname === 'options' && optionsText === undefined) optionsText = (await part.toBuffer()).toString('utf8');
       else {
         part.file.resume();
@@ -78,7 +84,13 @@ async function readParts(request: FastifyRequest): Promise<RawSubmission> {
   if (unexpected.length > 0) {
     throw new HttpError(400, 'BAD_REQUEST', `unexpected form field(s) ${unexpected.map((f) => JSON.stringify(f)).join(', ')}; allowed: ${MULTIPART_FIELDS.join(', ')} (image as a file)`);
   }
-  return { image, options: parseJsonText(optionsText, 'the "options" field') };
+  const options = parseJsonText(optionsText, 'the "options" field');
+  if (reference === undefined) return { image, options };
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) return { image, options };
+  if ((options as { reference?: unknown } | undefined)?.reference !== undefined) {
+    throw new HttpError(400, 'OPTIONS', 'a reference came both as the "reference" file and in options.reference: send one');
+  }
+  return { image, options: { ...(options as object | undefined), reference } };
 }
 
 function queryOptions(request: FastifyRequest): string | undefined {
@@ -128,9 +140,10 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
       supported: Object.values(SUPPORTED_MEDIA_TYPES),
     });
   }
+  let size: { width: number; height: number } | undefined;
   if (checks.probe) {
     try {
-      await checks.probe(image, { maxPixels: options.maxPixels });
+      size = sizeOf(await checks.probe(image, { maxPixels: options.maxPixels }));
     } catch (error) {
       if (!isColorWizardError(error)) throw error;
       // The decoder knows more formats than it accepts (SVG, JPEG 2000…): those are media-type errors.
@@ -140,6 +153,7 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
       throw toHttpError(error);
     }
   }
+  await checkSteering(options, size, checks.probe);
   return { image, options };
 }
 
