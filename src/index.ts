@@ -1,5 +1,5 @@
 /** Color Wizard's public API: colorize photos, load model packs, the color math, and the typed errors. */
-export { colorize, createColorizeActor, runColorizeActor, pipelineMachine, ColorizeOptionsSchema, validateOptions } from './pipeline/index.js';
+export { colorize, createColorizeActor, runColorizeActor, pipelineMachine, ColorizeOptionsSchema, validateOptions, adjustStrength } from './pipeline/index.js';
 export type {
   ColorizeInput,
   ColorizeOptions,
@@ -7,6 +7,7 @@ export type {
   ColorizeResult,
   ColorizedSample,
   ColorHint,
+  ColorStroke,
   ColorIntent,
   ProgressEvent,
   RawImageInput,
@@ -25,5 +26,8 @@ export type { LabPlanes } from './color/index.js';
 export { readImage, encodeImage, writeImage } from './image/index.js';
 export type { DecodedImage } from './image/index.js';
 export { parsePrompt } from './prompts/index.js';
+export { DetectionSchema, GROUNDING_MIN_SCORE, buildHintField, applyHintField } from './hints/index.js';
+export type { Detection, Detector, HintField } from './hints/index.js';
+export { scaleChroma, restrictHues } from './color/index.js';
 export * from './errors/index.js';
 export { createServer } from './server/index.js';

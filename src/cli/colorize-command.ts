@@ -5,13 +5,14 @@ import { Option } from 'commander';
 import { CancelledError, EXIT_CODES, exitCodeFor, InputImageError, isColorWizardError, OutputError } from '../errors/index.js';
 import { writeFileAtomic } from '../files/index.js';
 import { loadModelPack } from '../packs/index.js';
-import type { ColorizeResult, ColorizeSettings, ColorHint } from '../pipeline/index.js';
+import type { ColorizeResult, ColorizeSettings, ColorHint, ColorStroke } from '../pipeline/index.js';
 import { colorize, validateOptions } from '../pipeline/index.js';
 import { parseExecutionProvider, validateSessionSettings, type SessionSettings } from '../runtime/index.js';
 import { SCHEDULER_NAMES } from '../schedulers/index.js';
 import { collectInputs } from './collect-inputs.js';
 import { parseHintFlag } from './parse-hint.js';
 import { planOutputs } from './plan-outputs.js';
+import { parsePaletteFlag, parseStrokeFlag } from './parse-stroke.js';
 import { createProgressBar } from './progress-bar.js';
 
 interface ColorizeFlags {
@@ -24,6 +25,10 @@ interface ColorizeFlags {
   scheduler?: string;
   guidance?: string;
   hint: ColorHint[];
+  stroke: ColorStroke[];
+  reference?: string;
+  palette?: string;
+  strength?: string;
   format?: string;
   quality?: string;
   bitDepth?: string;
@@ -55,6 +60,10 @@ export function registerColorizeCommand(program: Command): void {
     .addOption(new Option('--scheduler <name>', 'sampler').choices([...SCHEDULER_NAMES]))
     .option('-g, --guidance <g>', 'classifier-free guidance scale (1 = off)')
     .option('--hint <x,y,#rrggbb[,radius]>', 'pin a color at a pixel (repeatable)', (v: string, all: ColorHint[]) => [...all, parseHintFlag(v)], [])
+    .option('--stroke <"x1,y1 x2,y2 … #rrggbb [width]">', 'paint a color along a polyline, width in pixels (repeatable)', (v: string, all: ColorStroke[]) => [...all, parseStrokeFlag(v)], [])
+    .option('--reference <photo>', 'transfer the colors of this photo (matched by lightness and texture)')
+    .option('--palette <#rgb,…>', 'restrict the result to the hues of these colors, e.g. "#aa3322,#335577"')
+    .option('--strength <s>', 'chroma scale 0–2 at constant L and hue: 0 gray, 1 as predicted (default), 2 double')
     .addOption(new Option('-f, --format <fmt>', 'output format').choices(['png', 'jpg', 'jpeg', 'webp', 'avif']))
     .option('--quality <q>', 'JPEG/WebP/AVIF quality 1–100')
     .addOption(new Option('--bit-depth <bits>', 'PNG bit depth (default: the input’s)').choices(['8', '16']))
@@ -83,6 +92,10 @@ async function runColorize(inputs: string[], flags: ColorizeFlags): Promise<numb
       scheduler: flags.scheduler,
       guidance: num(flags.guidance),
       hints: flags.hint,
+      strokes: flags.stroke,
+      reference: flags.reference,
+      palette: flags.palette === undefined ? undefined : parsePaletteFlag(flags.palette),
+      strength: num(flags.strength),
       format,
       quality: num(flags.quality),
       bitDepth: num(flags.bitDepth),

@@ -12,6 +12,9 @@ import {
   readAdherenceTargets,
   renderSheet,
   runAdherence,
+  runSteering,
+  steeringRows,
+  STEERING_HINT_COUNTS,
   SHEET_MAX_ROWS,
   textTable,
   toMarkdown,
@@ -22,6 +25,7 @@ import {
   type EvalColorizeOptions,
   type EvalRunResult,
   type SheetRow,
+  type SteeringReport,
   type SystemScores,
 } from '../eval/index.js';
 
@@ -31,6 +35,8 @@ export interface EvalFlags {
   pred?: string;
   run?: boolean;
   adherence?: boolean;
+  steering?: boolean;
+  hintCounts?: string;
   objects?: string;
   size?: string;
   limit?: string;
@@ -56,7 +62,7 @@ export interface EvalDeps {
 
 /** Everything eval found; written as --json. */
 export interface EvalReport {
-  mode: 'pred' | 'run' | 'adherence';
+  mode: 'pred' | 'run' | 'adherence' | 'steering';
   gt: string;
   pred?: string;
   size?: number;
@@ -67,6 +73,7 @@ export interface EvalReport {
   missing?: string[];
   unmatched?: string[];
   adherence?: AdherenceReport;
+  steering?: SteeringReport;
 }
 
 export function registerEvalCommand(program: Command): void {
@@ -90,6 +97,8 @@ export function registerEvalCommand(program: Command): void {
     .option('--guidance <scale>', 'classifier-free guidance scale')
     .option('--prompt <text>', 'prompt for every image')
     .option('--adherence', 'prompt adherence: colorize with "<color> <object>" for 8 colors and check the dominant color of the object\'s region')
+    .option('--steering', 'user control: hints sampled from the ground truth (--hint-counts) and reference transfer with the ground truth as reference, each against automatic colorization (CIEDE2000 at the hints, in their regions, whole image)')
+    .option('--hint-counts <list>', `with --steering: hint counts per image, comma-separated (default ${STEERING_HINT_COUNTS.join(',')})`)
     .option('--objects <file>', 'with --adherence: JSON {"<stem>": {"object": "boat", "region": [x, y, w, h]}} (fractions); default "object" in the centre half')
     .option('--json <file>', 'write the full report as JSON')
     .option('--markdown <file>', 'write the tables as Markdown')
@@ -103,10 +112,11 @@ export function registerEvalCommand(program: Command): void {
 export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Promise<EvalReport> {
   const out = deps.stdout ?? ((t: string) => void process.stdout.write(t));
   const err = deps.stderr ?? ((t: string) => void process.stderr.write(t));
-  const colorizing = flags.run === true || flags.adherence === true;
+  const colorizing = flags.run === true || flags.adherence === true || flags.steering === true;
   if (flags.pred !== undefined && colorizing) {
-    throw new OptionsError('--pred scores existing predictions; --run and --adherence make their own: give one or the other');
+    throw new OptionsError('--pred scores existing predictions; --run, --adherence and --steering make their own: give one or the other');
   }
+  if (flags.hintCounts !== undefined && flags.steering !== true) throw new OptionsError('--hint-counts needs --steering');
   if (flags.pred === undefined && !colorizing) {
     throw new OptionsError('give --pred <dir> to score predictions, or --run to colorize the ground truths (see --help)');
   }
@@ -150,7 +160,7 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
     if (flags.adherence === true && adherenceImages.length === 0) {
       throw new OptionsError(`none of the images in ${flags.gt} is named in ${flags.objects}`);
     }
-    report = { mode: flags.run === true ? 'run' : 'adherence', gt: flags.gt, size, colorize: colorizeOptions, systems: [] };
+    report = { mode: flags.run === true ? 'run' : flags.adherence === true ? 'adherence' : 'steering', gt: flags.gt, size, colorize: colorizeOptions, systems: [] };
     if (flags.run === true) {
       const result = await evalRun({
         images,
@@ -169,6 +179,15 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
         colorizeOptions,
         targets,
         onRun: (e) => err(`[adherence ${e.index}/${e.total}] ${e.image}: "${e.prompt}"\n`),
+      });
+    }
+    if (flags.steering === true) {
+      report.steering = await runSteering({
+        images,
+        colorize,
+        colorizeOptions,
+        hintCounts: flags.hintCounts === undefined ? undefined : flags.hintCounts.split(',').map((k) => parseIntFlag('hint-counts', k, 1, 256)),
+        onImage: (e) => err(`[steering ${e.index}/${e.total}] ${e.name}\n`),
       });
     }
   }
@@ -226,6 +245,9 @@ export function renderText(report: EvalReport): string {
   if (report.adherence) {
     parts.push('', `Prompt adherence (${report.adherence.images.length} images × ${report.adherence.colors.length} colours)`, textTable(adherenceRows(report.adherence)));
   }
+  if (report.steering) {
+    parts.push('', `User control (${report.steering.images} images; CIEDE2000, lower is better; automatic in parentheses)`, textTable(steeringRows(report.steering)));
+  }
   return parts.join('\n').replace(/^\n/, '') + '\n';
 }
 
@@ -234,6 +256,9 @@ export function renderMarkdown(report: EvalReport): string {
   let md = report.systems.length > 0 ? toMarkdown(report.systems, title) : `## ${title}\n`;
   if (report.adherence) {
     md += `\n### Prompt adherence\n\n${markdownTable(adherenceRows(report.adherence), 1)}\n`;
+  }
+  if (report.steering) {
+    md += `\n### User control (CIEDE2000; automatic in parentheses)\n\n${markdownTable(steeringRows(report.steering), 1)}\n`;
   }
   return md;
 }
@@ -251,7 +276,7 @@ async function writeOutputs(report: EvalReport, rows: SheetRow[], flags: EvalFla
   if (flags.json !== undefined) await write(flags.json, JSON.stringify(report, null, 2) + '\n');
   if (flags.markdown !== undefined) await write(flags.markdown, renderMarkdown(report));
   if (flags.sheet !== undefined) {
-    if (rows.length === 0) throw new OptionsError('--sheet needs scored images (with --adherence alone there are none)');
+    if (rows.length === 0) throw new OptionsError('--sheet needs scored images (with --adherence or --steering alone there are none)');
     await write(flags.sheet, await renderSheet(rows));
   }
 }

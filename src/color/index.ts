@@ -14,3 +14,5 @@ export { xyzToLab, labToXyz } from './xyz-lab.js';
 export { srgbToLinear, linearToSrgb, srgbToLinearPlane, linearToSrgbPlane } from './srgb-transfer.js';
 export { labF, labFInverse } from './lab-companding.js';
 export { CIE_EPSILON, CIE_KAPPA, D65_WHITE, SRGB_TO_XYZ, XYZ_TO_SRGB } from './constants.js';
+export { scaleChroma } from './scale-chroma.js';
+export { restrictHues, NEUTRAL_CHROMA } from './restrict-hues.js';

@@ -26,3 +26,5 @@ export type { AdherenceReport, AdherenceRun, AdherenceImage, AdherenceTarget } f
 export { parseAdherenceTargets, readAdherenceTargets } from './adherence-targets.js';
 export { renderSheet, SHEET_MAX_ROWS } from './sheet.js';
 export type { SheetRow } from './sheet.js';
+export { runSteering, sampleHints, steeringRows, STEERING_HINT_COUNTS, AT_HINT_RADIUS, REGION_TOLERANCE } from './steering.js';
+export type { SteeringReport, SteeringRow, SteeringOptions } from './steering.js';

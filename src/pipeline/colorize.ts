@@ -45,7 +45,7 @@ export function createColorizeActor(
   restore?: { snapshot: unknown },
 ): { actor: ColorizeActor; workspace: RunWorkspace } {
   const runtime = validateRuntimeOptions(options);
-  const { onProgress: _p, signal: _s, session: _r, tileSize: _t, ...serializable } = options;
+  const { onProgress: _p, signal: _s, session: _r, tileSize: _t, detector: _d, ...serializable } = options;
   const workspace: RunWorkspace = { input, runtime };
   const machine = pipelineMachine.provide({ actors: createPipelineActors(workspace, validateOptions) });
   const actor = createActor(machine, {

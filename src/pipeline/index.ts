@@ -2,8 +2,10 @@ export { colorize, createColorizeActor, runColorizeActor, errorFromPipeline } fr
 export type { ColorizeActor, ColorizeSnapshot } from './colorize.js';
 export { pipelineMachine } from './pipeline-machine.js';
 export type { PipelineContext, PipelineError, PipelineMachine } from './pipeline-machine.js';
-export { ColorizeOptionsSchema, ColorHintSchema, OUTPUT_FORMATS } from './options-schema.js';
-export type { ColorHint, ColorizeOptionsInput, ColorizeSettings } from './options-schema.js';
+export { ColorizeOptionsSchema, ColorHintSchema, ColorStrokeSchema, OUTPUT_FORMATS } from './options-schema.js';
+export type { ColorHint, ColorStroke, ColorizeOptionsInput, ColorizeSettings } from './options-schema.js';
+export { dataUrlBytes } from './read-reference.js';
+export { adjustStrength } from './adjust-strength.js';
 export { validateOptions } from './validate-options.js';
 export { RuntimeOptionsSchema, validateRuntimeOptions, MAX_TILE_SIZE } from './runtime-options-schema.js';
 export { estimateRunMemory } from './estimate-memory.js';

@@ -17,6 +17,23 @@ export const ColorHintSchema = z.object({
   radius: z.number().finite().positive().max(10_000).optional(),
 });
 
+/** A scribble: a polyline of input-pixel points painted with one color, `width` pixels wide. */
+export const ColorStrokeSchema = z.object({
+  points: z
+    .array(z.tuple([z.number().finite().nonnegative(), z.number().finite().nonnegative()]))
+    .min(1, 'at least one [x, y] point')
+    .max(2000, 'at most 2000 points'),
+  color: z.string().regex(HEX_COLOR, 'a color like "#cc2200" or "#c20"'),
+  /** Stroke width in input pixels; default: twice the default hint radius. */
+  width: z.number().finite().positive().max(10_000).optional(),
+});
+
+/**
+ * A reference photo whose colors are transferred: a file path (library, CLI) or a `data:image/…;base64,`
+ * URL (the only form HTTP accepts, since a path would name a file on the server).
+ */
+export const ReferenceSchema = z.string().min(1).max(80_000_000, 'at most 80 MB as a data: URL');
+
 export const OUTPUT_FORMATS = ['png', 'jpeg', 'webp', 'avif'] as const;
 
 export const ColorizeOptionsSchema = z
@@ -33,6 +50,13 @@ export const ColorizeOptionsSchema = z
     /** Classifier-free guidance scale; 1 disables the unconditional pass. The pack's default when absent. */
     guidance: z.number().finite().min(0).max(30).optional(),
     hints: z.array(ColorHintSchema).max(256, 'at most 256 hints').default([]),
+    strokes: z.array(ColorStrokeSchema).max(64, 'at most 64 strokes').default([]),
+    /** Colors of this photo are transferred, matched by lightness and local texture, as hints. */
+    reference: ReferenceSchema.optional(),
+    /** Restricts the result's hues to those of these colors (chroma and L are kept). */
+    palette: z.array(z.string().regex(HEX_COLOR, 'a color like "#cc2200" or "#c20"')).min(1).max(32, 'at most 32 colors').optional(),
+    /** Chroma scale at constant L and hue, gamut-mapped: 0 gray, 1 as predicted, 2 double. */
+    strength: z.number().finite().min(0).max(2).default(1),
     format: z.enum(OUTPUT_FORMATS).default('png'),
     /** JPEG/WebP/AVIF quality. */
     quality: z.number().int().min(1).max(100).default(92),
@@ -53,5 +77,6 @@ export const ColorizeOptionsSchema = z
   .strict();
 
 export type ColorHint = z.infer<typeof ColorHintSchema>;
+export type ColorStroke = z.infer<typeof ColorStrokeSchema>;
 export type ColorizeOptionsInput = z.input<typeof ColorizeOptionsSchema>;
 export type ColorizeSettings = z.output<typeof ColorizeOptionsSchema>;

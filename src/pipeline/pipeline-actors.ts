@@ -1,18 +1,21 @@
 import { fromPromise } from 'xstate';
-import { mergeLightness, rgbToLightness } from '../color/index.js';
+import { mergeLightness, restrictHues, rgbToLightness, scaleChroma } from '../color/index.js';
 import { CancelledError, InputImageError, InternalError, OptionsError } from '../errors/index.js';
 import { encodeImage, readImage } from '../image/index.js';
 import type { ModelPack } from '../packs/index.js';
 import { loadModelPack } from '../packs/index.js';
-import { buildHintMap, encodeText, parsePrompt } from '../prompts/index.js';
+import type { ResolvedHint } from '../hints/index.js';
+import { applyHintField, buildHintField, groundIntents, hintMapPoints, referenceHints, resolveUserHints } from '../hints/index.js';
+import { buildHintMapFromPoints, encodeText, hexToAb, parsePrompt } from '../prompts/index.js';
 import type { HostTensor, OnnxModel } from '../runtime/index.js';
 import { concatBatch, createGenerator, randomSeed, sampleSeed, tileBatch } from '../runtime/index.js';
 import { createScheduler } from '../schedulers/index.js';
 import { decodeAb, encodeGray, encodeSemantic, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { PreparedRun } from './pipeline-machine.js';
+import { readReference } from './read-reference.js';
 import type { RunWorkspace } from './run-workspace.js';
-import type { RawImageInput } from './types.js';
+import type { ColorIntent, RawImageInput } from './types.js';
 
 type Run = Omit<PreparedRun, 'latent'>;
 
@@ -102,7 +105,9 @@ async function prepareWorkspace(
   const { width, height, L } = ws.image;
   const S = m.workingSize;
   const n = settings.samples;
-  const hintMap = buildHintMap(settings.hints, width, height, S);
+  const { hints, understood } = await collectHints(ws, signal, settings);
+  ws.hints = hints;
+  const hintMap = buildHintMapFromPoints(hintMapPoints(hints), width, height, S);
 
   const schedulerName = settings.scheduler ?? m.scheduler.default;
   const steps = settings.steps ?? m.scheduler.defaultSteps;
@@ -147,9 +152,30 @@ async function prepareWorkspace(
     guidance,
     model: m.name,
     timesteps: Array.from(scheduler.timesteps, Number),
-    understood: parsePrompt(settings.prompt),
+    understood,
     readMs,
   };
+}
+
+/**
+ * Every colour constraint of the run, in the order later ones win: objects grounded by the detector,
+ * matches from the reference photo, then the user's own points and strokes.
+ */
+async function collectHints(ws: RunWorkspace, signal: AbortSignal, settings: ColorizeSettings): Promise<{ hints: ResolvedHint[]; understood: ColorIntent[] }> {
+  const { width, height, L } = ws.image!;
+  const user = resolveUserHints(settings.hints, settings.strokes, width, height);
+  let understood = parsePrompt(settings.prompt);
+  let grounded: ResolvedHint[] = [];
+  const detector = ws.runtime.detector;
+  if (detector !== undefined && understood.some((u) => u.target !== '')) {
+    throwIfCancelled(signal, ws.runtime.signal);
+    const detections = await detector({ width, height, L }, anySignal(signal, ws.runtime.signal));
+    const result = groundIntents(understood, detections, width, height);
+    grounded = result.hints;
+    understood = understood.map((u, k) => ({ ...u, ...result.grounding[k] }));
+  }
+  const reference = settings.reference === undefined ? [] : referenceHints(L, width, height, await readReference(settings.reference, settings.maxPixels));
+  return { hints: [...grounded, ...reference, ...user], understood };
 }
 
 function latentDims(pack: ModelPack, n: number): number[] {
@@ -264,8 +290,18 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
       const started = performance.now();
       if (ws.image === undefined || ws.ab === undefined) throw notResumable('fusing');
       const image = ws.image;
-      const bitDepth = outputBitDepth(input.settings, image.bitDepth);
-      ws.rgb = ws.ab.map(({ a, b }) => mergeLightness(image.L, a, b, image.width, image.height, { bitDepth }));
+      const s = input.settings;
+      const bitDepth = outputBitDepth(s, image.bitDepth);
+      if (ws.hints === undefined) throw notResumable('fusing');
+      // Model chroma → palette hues → hints on top (the user's colours win) → strength → exact-L merge.
+      if (ws.hints.length > 0) ws.hintField ??= buildHintField(image.L, image.width, image.height, ws.hints);
+      const palette = s.palette?.map(hexToAb);
+      ws.rgb = ws.ab.map((predicted) => {
+        let ab = palette === undefined ? predicted : restrictHues(predicted, palette);
+        if (ws.hintField !== undefined) ab = applyHintField(ab, ws.hintField);
+        ab = scaleChroma(ab, s.strength);
+        return mergeLightness(image.L, ab.a, ab.b, image.width, image.height, { bitDepth });
+      });
       return { ms: performance.now() - started };
     }),
 

@@ -2,7 +2,7 @@ import { assign, fromPromise, setup } from 'xstate';
 import type { ErrorCode } from '../errors/index.js';
 import { InternalError, isColorWizardError } from '../errors/index.js';
 import type { ColorizeSettings } from './options-schema.js';
-import type { ColorizedSample, PipelineStage, StageTimings } from './types.js';
+import type { ColorIntent, ColorizedSample, PipelineStage, StageTimings } from './types.js';
 
 /**
  * The colorization state machine. It holds only serializable data (settings, step counter, the
@@ -28,7 +28,7 @@ export interface PreparedRun {
   model: string;
   timesteps: number[];
   latent: number[];
-  understood: { color: string; ab: [number, number]; target: string; phrase: string }[];
+  understood: ColorIntent[];
 }
 
 export interface PipelineContext {

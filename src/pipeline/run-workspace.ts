@@ -1,3 +1,4 @@
+import type { HintField, ResolvedHint } from '../hints/index.js';
 import type { DecodedImage } from '../image/index.js';
 import type { ModelPack } from '../packs/index.js';
 import type { FloatTensor, RandomGenerator } from '../runtime/index.js';
@@ -27,6 +28,10 @@ export interface RunWorkspace {
     semantic?: FloatTensor;
     guided: boolean;
   };
+  /** Every colour constraint of the run (objects, reference matches, the user's points and strokes). */
+  hints?: ResolvedHint[];
+  /** Their propagation on L, built once at fusing and applied to every sample. */
+  hintField?: HintField;
   scheduler?: Scheduler;
   generators?: RandomGenerator[];
   ab?: { a: Float32Array; b: Float32Array }[];

@@ -19,9 +19,12 @@ export function validateRuntimeOptions(options: unknown): ColorizeRuntimeOptions
   if (options === null || typeof options !== 'object') {
     throw new OptionsError(`Invalid colorize options: expected an object, got ${options === null ? 'null' : typeof options}`, { details: { given: options === null ? 'null' : typeof options } });
   }
-  const { onProgress, signal, session, tileSize } = options as Record<string, unknown>;
+  const { onProgress, signal, session, tileSize, detector } = options as Record<string, unknown>;
   const parsed = RuntimeOptionsSchema.safeParse({ onProgress, signal, session, tileSize });
-  if (parsed.success) return parsed.data as ColorizeRuntimeOptions;
+  if (detector !== undefined && typeof detector !== 'function') {
+    throw new OptionsError('Invalid colorize options: detector: expected a function', { details: { issues: [{ path: 'detector', message: 'expected a function' }] } });
+  }
+  if (parsed.success) return { ...(parsed.data as ColorizeRuntimeOptions), ...(detector ? { detector: detector as ColorizeRuntimeOptions['detector'] } : {}) };
   const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   throw new OptionsError(`Invalid colorize options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { details: { issues } });
 }

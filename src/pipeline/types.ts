@@ -1,3 +1,4 @@
+import type { Detector } from '../hints/grounding.js';
 import type { ColorizeOptionsInput } from './options-schema.js';
 
 /** Raw input: interleaved sRGB pixels, or a lightness plane (CIE L, 0..100). */
@@ -34,6 +35,11 @@ export interface ColorizeRuntimeOptions {
   session?: { provider?: 'cpu' | 'cuda'; intraOpThreads?: number };
   /** Decoder tile edge in pixels (memory bound for large photos); the pack's default when absent. */
   tileSize?: number;
+  /**
+   * Object detector that grounds "<colour> <object>" phrases on the photo (COCO labels): each phrase
+   * whose object it finds becomes a region hint. Without one, phrases go through the text encoder only.
+   */
+  detector?: Detector;
 }
 
 export type ColorizeOptions = ColorizeOptionsInput & ColorizeRuntimeOptions;
@@ -45,6 +51,12 @@ export interface ColorIntent {
   ab: [number, number];
   target: string;
   phrase: string;
+  /** Whether an object detector found the target, so its colour was placed on the object's region. */
+  grounded: boolean;
+  /** The detected object (label, box x, y, w, h in input pixels, score), when grounded. */
+  label?: string;
+  box?: [number, number, number, number];
+  score?: number;
 }
 
 export interface ColorizedSample {

@@ -42,6 +42,7 @@ export function parsePrompt(prompt: string): ColorIntent[] {
         ab: hexToAb(hex),
         target: target.join(' '),
         phrase: words.slice(start, i + 1 + (j - i - 1)).join(' '),
+        grounded: false,
       });
     }
   }

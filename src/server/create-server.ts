@@ -35,7 +35,7 @@ const CLOSE_FLUSH_MS = 1_000;
  * cancels them and deletes every result.
  */
 export async function createServer(options: CreateServerOptions): Promise<FastifyInstance> {
-  const { colorize, jobs: remoteJobs, listModels, probe, warmup, close, ...rest } = options;
+  const { colorize, jobs: remoteJobs, listModels, probe, warmup, close, adjustStrength, ...rest } = options;
   const settings = ServerSettingsSchema.parse(rest);
 
   const app = Fastify({
@@ -89,6 +89,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     settings,
     jobs,
     listModels: cachedModels,
+    adjustStrength,
     checks: {
       maxPixels: settings.maxPixels,
       caps: { maxDecodePixels: settings.maxDecodePixels, maxSamplePixels: settings.maxSamplePixels, maxJobMemory: jobMemoryCap(settings) },

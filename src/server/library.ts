@@ -6,12 +6,17 @@ import type { ServerDependencies } from './server-context.js';
  * server's own tests never load ONNX Runtime or sharp.
  */
 export async function libraryDependencies(options: { model?: string; concurrency?: number } = {}): Promise<ServerDependencies> {
-  const [{ ThreadWorkers }, catalog] = await Promise.all([import('../workers/index.js'), catalogDependencies(options.model)]);
+  const [{ ThreadWorkers }, { adjustStrength }, catalog] = await Promise.all([
+    import('../workers/index.js'),
+    import('../pipeline/index.js'),
+    catalogDependencies(options.model),
+  ]);
   // Colorizations run on worker threads, one per concurrent job: health, status, SSE and downloads
   // keep answering while a 100 MP photo is converted (Redis-mode queue workers reuse ColorizeWorkers).
   const workers = new ThreadWorkers({ size: options.concurrency ?? 1 });
   return {
     ...catalog,
+    adjustStrength,
     colorize: (input, colorizeOptions) => {
       if (!Buffer.isBuffer(input)) return Promise.reject(new TypeError('the server passes images as Buffers'));
       return workers.run(input, colorizeOptions);

@@ -29,6 +29,7 @@ export function buildOpenApi(version: string): Record<string, unknown> {
           properties: {
             image: { type: 'string', format: 'binary', description: 'PNG, JPEG, WebP, GIF, TIFF, AVIF or HEIF' },
             options: { type: 'string', description: 'ColorizeOptions as JSON text' },
+            reference: { type: 'string', format: 'binary', description: 'optional reference photo whose colors are transferred (instead of options.reference as a data: URL)' },
           },
         },
         encoding: { options: { contentType: 'application/json' } },
@@ -69,8 +70,12 @@ export function buildOpenApi(version: string): Record<string, unknown> {
         },
       },
       '/v1/colorizations/{id}/samples/{n}': {
-        parameters: [idParam, { name: 'n', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
-        get: { summary: 'Sample n (from 1) of a finished job', responses: { '200': { description: 'the image', content: image }, '404': error('unknown job or sample'), '409': error('the job has not finished') } },
+        parameters: [
+          idParam,
+          { name: 'n', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } },
+          { name: 'strength', in: 'query', required: false, schema: { type: 'number', minimum: 0, maximum: 2, default: 1 }, description: 'tone the sample down or up (chroma × strength at constant L and hue, gamut-mapped) without running the model again' },
+        ],
+        get: { summary: 'Sample n (from 1) of a finished job', responses: { '200': { description: 'the image', content: image }, '400': error('strength out of 0..2 (OPTIONS)'), '404': error('unknown job or sample'), '409': error('the job has not finished') } },
       },
       '/v1/colorizations/{id}/events': {
         parameters: [idParam, { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'integer' } }],

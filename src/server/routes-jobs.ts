@@ -28,6 +28,16 @@ export function present(view: JobView): JobBody {
   };
 }
 
+/** `?strength=` of a sample: a number 0..2 relative to the sample as made (1 = as is). */
+function parseStrength(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = text.trim() === '' ? NaN : Number(text);
+  if (!Number.isFinite(value) || value < 0 || value > 2) {
+    throw new HttpError(400, 'OPTIONS', `strength must be a number from 0 to 2, got "${text.slice(0, 20)}"`, { issues: [{ path: ['strength'], message: 'from 0 to 2' }] });
+  }
+  return value;
+}
+
 export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const { jobs, settings } = ctx;
 
@@ -74,7 +84,8 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
     return reply.code(job.terminal ? 200 : 202).send(present(jobs.view(job)));
   });
 
-  app.get<{ Params: { id: string; n: string } }>('/v1/colorizations/:id/samples/:n', async (request, reply) => {
+  app.get<{ Params: { id: string; n: string }; Querystring: { strength?: string } }>('/v1/colorizations/:id/samples/:n', async (request, reply) => {
+    const strength = parseStrength(request.query.strength);
     const job = findJob(request.params.id);
     const n = /^[1-9][0-9]{0,2}$/.test(request.params.n) ? Number(request.params.n) : NaN;
     const view = jobs.view(job);
@@ -85,13 +96,15 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const sample = view.result?.samples.find((s) => s.index === n);
     const image = sample ? await jobs.readSample(job, n) : undefined;
     if (!sample || !image) throw notFound(`sample ${request.params.n.slice(0, 10)} (this job has ${view.result?.samples.length ?? 0})`);
+    // Toned on the fly from the stored sample: no model run, the job's result stays as it was.
+    const body = strength === undefined || strength === 1 || ctx.adjustStrength === undefined ? image : await ctx.adjustStrength(image, strength);
     const maxAge = Math.max(0, Math.floor(((job.expiresAt?.getTime() ?? Date.now()) - Date.now()) / 1000));
     return reply
       .header('content-type', OUTPUT_MEDIA_TYPES[sample.format])
       .header('cache-control', `private, max-age=${maxAge}`)
       .header('content-disposition', `inline; filename="colorized-${job.id}-${n}.${sample.format === 'jpeg' ? 'jpg' : sample.format}"`)
       .header('x-color-wizard-seed', String(sample.seed))
-      .send(image);
+      .send(body);
   });
 
   app.get<{ Params: { id: string } }>('/v1/colorizations/:id/events', async (request, reply) => {

@@ -16,6 +16,8 @@ export interface ServerDependencies {
   listModels?: () => Promise<ModelInfo[]>;
   /** Header-only image check (src/image `probeImage`): 422 before queueing instead of a failed job. */
   probe?: ProbeFn;
+  /** Re-tones a finished sample (library `adjustStrength`): GET …/samples/n?strength=s. */
+  adjustStrength?: (image: Buffer, factor: number) => Promise<Buffer>;
   /** Resolves once the server can work well (e.g. the default pack is loaded); /readyz is 503 until then. */
   warmup?: () => Promise<void>;
   /** Releases what the dependencies hold (worker threads); called once every job has ended. */
@@ -28,6 +30,7 @@ export interface ServerContext {
   jobs: Jobs;
   checks: SubmissionChecks;
   listModels: () => Promise<ModelInfo[]>;
+  adjustStrength?: ServerDependencies['adjustStrength'];
   readiness: { warmedUp: boolean; warmupError: string | null };
   version: string;
   startedAt: number;

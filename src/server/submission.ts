@@ -4,6 +4,7 @@ import { isColorWizardError } from '../errors/index.js';
 import { estimateRunMemory } from '../pipeline/estimate-memory.js';
 import { ColorizeOptionsSchema, type ColorizeSettings } from '../pipeline/options-schema.js';
 import { JsonSubmissionSchema } from './api-schemas.js';
+import { checkSteering, sizeOf } from './check-steering.js';
 import { HttpError, toHttpError } from './http-errors.js';
 import { sniffImageFormat, SUPPORTED_MEDIA_TYPES } from './sniff-image.js';
 
@@ -42,7 +43,7 @@ export interface SubmissionChecks {
   refine?: (options: ColorizeSettings) => void;
 }
 
-const MULTIPART_FIELDS = ['image', 'options'];
+const MULTIPART_FIELDS = ['image', 'options', 'reference'];
 /** The `options` JSON, as a field or a file part (the multipart field limit in create-server.ts). */
 export const OPTIONS_LIMIT_BYTES = 1024 * 1024;
 
@@ -69,12 +70,17 @@ async function readMultipart(request: FastifyRequest): Promise<RawSubmission> {
 
 async function readParts(request: FastifyRequest): Promise<RawSubmission> {
   let image: Buffer | undefined;
+  let reference: string | undefined;
   let optionsText: string | undefined;
   const unexpected: string[] = [];
   // Every part is consumed (or drained) before any error is thrown, so busboy never stalls.
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       if (part.fieldname === 'image' && image === undefined) image = await part.toBuffer();
+      else if (part.fieldname === 'reference' && reference === undefined) {
+        // Becomes options.reference, so one check and one code path serve JSON and multipart.
+        reference = `data:${part.mimetype.startsWith('image/') ? part.mimetype : 'image/octet-stream'};base64,${(await part.toBuffer()).toString('base64')}`;
+      }
       else if (part.fieldname === 'options' && optionsText === undefined) optionsText = await readOptionsFile(part.file);
       else {
         part.file.resume();
@@ -90,7 +96,13 @@ async function readParts(request: FastifyRequest): Promise<RawSubmission> {
   if (unexpected.length > 0) {
     throw new HttpError(400, 'BAD_REQUEST', `unexpected form field(s) ${unexpected.map((f) => JSON.stringify(f)).join(', ')}; allowed: ${MULTIPART_FIELDS.join(', ')} (image as a file)`);
   }
-  return { image, options: parseJsonText(optionsText, 'the "options" field') };
+  const options = parseJsonText(optionsText, 'the "options" field');
+  if (reference === undefined) return { image, options };
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) return { image, options };
+  if ((options as { reference?: unknown } | undefined)?.reference !== undefined) {
+    throw new HttpError(400, 'OPTIONS', 'a reference came both as the "reference" file and in options.reference: send one');
+  }
+  return { image, options: { ...(options as object | undefined), reference } };
 }
 
 function queryOptions(request: FastifyRequest): string | undefined {
@@ -162,9 +174,12 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
       supported: Object.values(SUPPORTED_MEDIA_TYPES),
     });
   }
+  let size: { width: number; height: number } | undefined;
   if (checks.probe) {
     try {
-      checkJobSize(await checks.probe(image, { maxPixels: options.maxPixels }), options, checks.caps);
+      const probed = await checks.probe(image, { maxPixels: options.maxPixels });
+      checkJobSize(probed, options, checks.caps);
+      size = sizeOf(probed);
     } catch (error) {
       if (error instanceof HttpError) throw error;
       if (!isColorWizardError(error)) throw error;
@@ -175,6 +190,7 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
       throw toHttpError(error);
     }
   }
+  await checkSteering(options, size, checks.probe);
   return { image, options };
 }
 

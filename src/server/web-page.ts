@@ -35,6 +35,7 @@ export const WEB_PAGE_HTML = /* html */ `<!doctype html>
   progress { width: 100%; }
   #stage { position: relative; display: inline-block; max-width: 100%; }
   #stage img { display: block; max-width: 100%; max-height: 60vh; cursor: crosshair; }
+  #strokes { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }
   .dot { position: absolute; width: 14px; height: 14px; margin: -7px 0 0 -7px; border-radius: 50%; border: 2px solid white; box-shadow: 0 0 0 1px black; }
   #results { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 14px; margin-top: 16px; }
   figure { margin: 0; border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
@@ -58,10 +59,14 @@ export const WEB_PAGE_HTML = /* html */ `<!doctype html>
       <label>Seed <input id="seed" type="number" min="0" placeholder="random"></label>
     </div>
     <div id="hint-tools">
-      <span>Click the photo to pin a color:</span>
+      <select id="tool" aria-label="hint tool"><option value="point">Point</option><option value="stroke">Stroke</option></select>
       <input id="hint-color" type="color" value="#cc2200" aria-label="hint color">
+      <input id="stroke-width" type="number" min="1" max="200" value="8" style="width:4.5em" aria-label="stroke width" title="stroke width in pixels">
       <button id="clear-hints" type="button">Clear hints</button>
     </div>
+    <label>Reference photo (its colors are transferred) <input id="reference" type="file" accept="image/*"></label>
+    <label>Palette (restrict hues) <input id="palette" type="text" placeholder="#aa3322, #335577"></label>
+    <label>Strength <span class="row"><input id="strength" type="range" min="0" max="2" step="0.05" value="1"><output id="strength-value">1.00</output></span></label>
     <div class="row">
       <button id="colorize" class="primary" type="submit" disabled>Colorize</button>
       <button id="cancel" type="button" disabled>Cancel</button>
@@ -71,8 +76,8 @@ export const WEB_PAGE_HTML = /* html */ `<!doctype html>
     <div id="error" role="alert"></div>
   </form>
   <section>
-    <div id="stage" hidden><img id="original" alt="original photo"></div>
-    <p id="stage-help" class="muted">The photo appears here. Hints: click to add, right-click a dot to remove.</p>
+    <div id="stage" hidden><img id="original" alt="original photo"><svg id="strokes" preserveAspectRatio="none"></svg></div>
+    <p id="stage-help" class="muted">The photo appears here. Hints: click to add a point (right-click a dot to remove it) or drag to draw a stroke.</p>
     <div id="results"></div>
   </section>
 </main>
@@ -80,7 +85,7 @@ export const WEB_PAGE_HTML = /* html */ `<!doctype html>
 (function () {
   'use strict';
   var $ = function (id) { return document.getElementById(id); };
-  var state = { file: null, url: null, hints: [], job: null, source: null };
+  var state = { file: null, url: null, hints: [], strokes: [], drawing: null, job: null, source: null, madeStrength: 1 };
 
   function setStatus(text) { $('status').textContent = text; }
   function setError(text) { $('error').textContent = text || ''; }
@@ -95,6 +100,7 @@ export const WEB_PAGE_HTML = /* html */ `<!doctype html>
     state.file = file;
     state.url = URL.createObjectURL(file);
     state.hints = [];
+    state.strokes = [];
     $('original').src = state.url;
     $('stage').hidden = false;
     $('stage-help').textContent = 'Click the photo to pin a color; right-click a dot to remove it.';
@@ -118,19 +124,52 @@ export const WEB_PAGE_HTML = /* html */ `<!doctype html>
   });
 
   // Hints are in the photo's own pixels (as displayed, i.e. after EXIF orientation), like the API.
-  $('original').addEventListener('click', function (e) {
-    var img = e.currentTarget, box = img.getBoundingClientRect();
+  function photoPoint(e) {
+    var img = $('original'), box = img.getBoundingClientRect();
     var x = Math.round((e.clientX - box.left) * img.naturalWidth / box.width);
     var y = Math.round((e.clientY - box.top) * img.naturalHeight / box.height);
-    state.hints.push({ x: x, y: y, color: $('hint-color').value });
+    return [Math.max(0, Math.min(img.naturalWidth - 1, x)), Math.max(0, Math.min(img.naturalHeight - 1, y))];
+  }
+  $('original').addEventListener('dragstart', function (e) { e.preventDefault(); });
+  $('original').addEventListener('click', function (e) {
+    if ($('tool').value !== 'point') return;
+    var p = photoPoint(e);
+    state.hints.push({ x: p[0], y: p[1], color: $('hint-color').value });
     renderHints();
   });
-  $('clear-hints').addEventListener('click', function () { state.hints = []; renderHints(); });
+  // Strokes: drag on the photo; points closer than 3 photo pixels are dropped to keep requests small.
+  $('original').addEventListener('mousedown', function (e) {
+    if ($('tool').value !== 'stroke' || e.button !== 0) return;
+    state.drawing = { points: [photoPoint(e)], color: $('hint-color').value, width: Number($('stroke-width').value) || 8 };
+    state.strokes.push(state.drawing);
+    renderHints();
+  });
+  window.addEventListener('mousemove', function (e) {
+    if (!state.drawing) return;
+    var p = photoPoint(e), pts = state.drawing.points, last = pts[pts.length - 1];
+    if (Math.abs(p[0] - last[0]) + Math.abs(p[1] - last[1]) >= 3 && pts.length < 2000) { pts.push(p); renderHints(); }
+  });
+  window.addEventListener('mouseup', function () { state.drawing = null; });
+  $('clear-hints').addEventListener('click', function () { state.hints = []; state.strokes = []; renderHints(); });
 
   function renderHints() {
     var stage = $('stage'), img = $('original');
     Array.prototype.slice.call(stage.querySelectorAll('.dot')).forEach(function (d) { d.remove(); });
     if (!img.naturalWidth) return;
+    var svg = $('strokes');
+    svg.setAttribute('viewBox', '0 0 ' + img.naturalWidth + ' ' + img.naturalHeight);
+    svg.textContent = '';
+    state.strokes.forEach(function (s) {
+      var line = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
+      line.setAttribute('points', s.points.map(function (p) { return p.join(','); }).join(' '));
+      line.setAttribute('fill', 'none');
+      line.setAttribute('stroke', s.color);
+      line.setAttribute('stroke-width', String(s.width));
+      line.setAttribute('stroke-linecap', 'round');
+      line.setAttribute('stroke-linejoin', 'round');
+      line.setAttribute('opacity', '0.8');
+      svg.appendChild(line);
+    });
     state.hints.forEach(function (h, i) {
       var dot = document.createElement('span');
       dot.className = 'dot';
@@ -145,7 +184,9 @@ export const WEB_PAGE_HTML = /* html */ `<!doctype html>
   $('original').addEventListener('load', renderHints);
 
   function options() {
-    var o = { prompt: $('prompt').value, negativePrompt: $('negative').value, samples: Number($('samples').value) || 1, hints: state.hints };
+    var o = { prompt: $('prompt').value, negativePrompt: $('negative').value, samples: Number($('samples').value) || 1, hints: state.hints, strokes: state.strokes, strength: Number($('strength').value) };
+    var palette = $('palette').value.split(',').map(function (c) { return c.trim(); }).filter(Boolean);
+    if (palette.length) o.palette = palette;
     if ($('steps').value) o.steps = Number($('steps').value);
     if ($('seed').value) o.seed = Number($('seed').value);
     return o;
@@ -176,7 +217,10 @@ export const WEB_PAGE_HTML = /* html */ `<!doctype html>
     setStatus('Uploading');
     var form = new FormData();
     form.append('image', state.file, state.file.name);
-    form.append('options', JSON.stringify(options()));
+    var opts = options();
+    state.madeStrength = opts.strength;
+    form.append('options', JSON.stringify(opts));
+    if ($('reference').files[0]) form.append('reference', $('reference').files[0], $('reference').files[0].name);
     fetch('/v1/colorizations', { method: 'POST', body: form })
       .then(function (res) {
         return res.json().catch(function () { return null; }).then(function (body) {
@@ -238,6 +282,22 @@ export const WEB_PAGE_HTML = /* html */ `<!doctype html>
     return { fig: fig, img: img };
   }
 
+  // The slider before a run sets its strength; after it, it re-tones the shown samples on the server
+  // (GET …/samples/n?strength=, relative to the strength they were made with) without a new run.
+  var toneTimer = null;
+  $('strength').addEventListener('input', function () {
+    var value = Number($('strength').value);
+    $('strength-value').textContent = value.toFixed(2);
+    clearTimeout(toneTimer);
+    toneTimer = setTimeout(function () {
+      if (!state.job || state.job.state !== 'done' || !state.madeStrength) return;
+      var relative = Math.min(2, value / state.madeStrength);
+      Array.prototype.slice.call(document.querySelectorAll('img.sample')).forEach(function (img) {
+        img.src = img.dataset.href + (relative === 1 ? '' : '?strength=' + relative.toFixed(3));
+      });
+    }, 150);
+  });
+
   function showResults(job) {
     var results = $('results');
     results.textContent = '';
@@ -246,6 +306,7 @@ export const WEB_PAGE_HTML = /* html */ `<!doctype html>
       var ext = s.format === 'jpeg' ? 'jpg' : s.format;
       var f = figure(s.href, 'Sample ' + s.index + ' · seed ' + s.seed, 'colorized-' + s.index + '.' + ext);
       f.img.className = 'sample';
+      f.img.dataset.href = s.href;
       results.appendChild(f.fig);
     });
   }

@@ -64,6 +64,22 @@ describe('color-wizard CLI', () => {
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 40, 30]);
   });
 
+  it('takes strokes, a reference, a palette and a strength', () => {
+    const out = join(dir, 'out-steer');
+    const ok = run('colorize', join(dir, 'in', 'street.jpg'), '-o', out, '--model', TINY_PACK, '--steps', '1', '--json',
+      '--stroke', '2,2 30,20 #2f7a2f 3', '--reference', join(dir, 'in', 'portrait.png'), '--palette', '#2f7a2f,#b03020', '--strength', '1.5');
+    expect(ok.status).toBe(0);
+    expect(existsSync(join(out, 'street.png'))).toBe(true);
+    const bad = (...flags: string[]) => run('colorize', join(dir, 'in', 'street.jpg'), '-o', out, '--model', TINY_PACK, '--steps', '1', ...flags);
+    expect(bad('--strength', '3').status).toBe(EXIT_CODES.OPTIONS);
+    expect(bad('--palette', '#12').status).toBe(EXIT_CODES.OPTIONS);
+    expect(bad('--stroke', '1,1 #zzzzzz').status).toBe(EXIT_CODES.OPTIONS);
+    const outside = bad('--stroke', '1,1 400,1 #123456');
+    expect(outside.status).toBe(EXIT_CODES.OPTIONS);
+    expect(outside.stderr).toMatch(/strokes\.0\.points\.1/);
+    expect(bad('--reference', join(dir, 'in', 'broken.jpg')).status).toBe(EXIT_CODES.OPTIONS);
+  });
+
   it('maps errors to distinct exit codes', () => {
     const out = join(dir, 'out-err');
     expect(run('colorize', join(dir, 'in', 'street.jpg'), '-o', out, '--model', TINY_PACK, '--samples', '99').status).toBe(EXIT_CODES.OPTIONS);

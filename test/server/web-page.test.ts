@@ -119,6 +119,36 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(original.meanChroma).toBeLessThan(3);
   });
 
+  it('draws strokes, sends reference, palette and strength, and re-tones results with the slider', async () => {
+    await page.goto(`${base}/`);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.setInputFiles('#file', { name: 'photo.png', mimeType: 'image/png', buffer: grayPng(240, 160) });
+    await page.locator('#original').waitFor({ state: 'visible' });
+    await page.selectOption('#tool', 'stroke');
+    const box = (await page.locator('#original').boundingBox())!;
+    await page.mouse.move(box.x + 20, box.y + 20);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 60, box.y + 40, { steps: 5 });
+    await page.mouse.move(box.x + 100, box.y + 30, { steps: 5 });
+    await page.mouse.up();
+    expect(await page.locator('#strokes polyline').count()).toBe(1);
+    await page.fill('#palette', '#aa3322, #335577');
+    await page.locator('#strength').fill('0.5');
+    await page.setInputFiles('#reference', { name: 'ref.png', mimeType: 'image/png', buffer: grayPng(64, 48) });
+    await page.fill('#samples', '1');
+    await page.click('#colorize');
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#results img.sample').length === 1, undefined, { timeout: 30_000 });
+    const sent = fake.optionsSeen.at(-1)!;
+    expect(sent).toMatchObject({ palette: ['#aa3322', '#335577'], strength: 0.5 });
+    expect(sent.strokes).toHaveLength(1);
+    expect(sent.strokes![0]!.points.length).toBeGreaterThan(2);
+    expect(String(sent.reference)).toMatch(/^data:image\/png;base64,/);
+    await page.locator('#strength').fill('1');
+    await page.waitForFunction(() => /strength=2\.000$/.test((globalThis as any).document.querySelector('#results img.sample').src), undefined, { timeout: 5_000 });
+    expect(errors).toEqual([]);
+  });
+
   it('shows a server error (unsupported file) without crashing', async () => {
     await page.goto(`${base}/`);
     await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image at all') });
