@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { OptionsError, OutputError } from '../errors/index.js';
+import { SCHEDULER_NAMES, type SchedulerName } from '../schedulers/index.js';
 import {
   adherenceRows,
   evalFolders,
@@ -42,7 +44,7 @@ export interface EvalFlags {
   steps?: string;
   samples?: string;
   seed?: string;
-  scheduler?: string;
+  scheduler?: SchedulerName;
   guidance?: string;
   prompt?: string;
 }
@@ -86,7 +88,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--steps <n>', 'denoising steps')
     .option('--samples <n>', 'samples per image (diversity and best-of-N need 2 or more)')
     .option('--seed <n>', 'seed of sample 1 (default 0, so runs repeat)')
-    .option('--scheduler <name>', 'scheduler')
+    .addOption(new Option('--scheduler <name>', 'scheduler').choices([...SCHEDULER_NAMES]))
     .option('--guidance <scale>', 'classifier-free guidance scale')
     .option('--prompt <text>', 'prompt for every image')
     .option('--adherence', 'prompt adherence: colorize with "<color> <object>" for 8 colors and check the dominant color of the object\'s region')

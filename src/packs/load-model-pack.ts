@@ -10,6 +10,7 @@ import { COMPONENT_NAMES, OPTIONAL_COMPONENT_NAMES } from './manifest-schema.js'
 import { DEFAULT_PACK_NAME, MODELS_DIR } from './package-root.js';
 import { readManifest } from './read-manifest.js';
 import { verifyPackFiles } from './verify-files.js';
+import type { SchedulerName } from '../schedulers/scheduler.js';
 
 export interface ModelPack {
   name: string;
@@ -124,7 +125,7 @@ export interface ModelPackInfo {
   description: string;
   workingSize: number;
   conditioning: Manifest['conditioning'];
-  defaults: { scheduler: string; steps: number; guidance: number };
+  defaults: { scheduler: SchedulerName; steps: number; guidance: number };
   randomWeights: boolean;
   training: Omit<Manifest['training'], 'gitSha'>;
   metrics?: Manifest['metrics'];

@@ -1,6 +1,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { ErrorCode } from '../errors/index.js';
 import { InternalError, isColorWizardError } from '../errors/index.js';
+import type { SchedulerName } from '../schedulers/scheduler.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { ColorizedSample, PipelineStage, StageTimings } from './types.js';
 
@@ -23,7 +24,7 @@ export interface PreparedRun {
   seed: number;
   seeds: number[];
   steps: number;
-  scheduler: string;
+  scheduler: SchedulerName;
   guidance: number;
   model: string;
   timesteps: number[];

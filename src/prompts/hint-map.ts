@@ -6,18 +6,28 @@ import { hexToAb } from './parse-prompt.js';
 export const AB_SCALE = 110;
 
 /**
- * Paints color hints (image coordinates) into the guider's hint map [3, S, S]: a/110, b/110, mask.
- * The working image is the whole photo squeezed to S×S, so x and y scale independently.
+ * Throws OptionsError for the first hint outside a width×height image (coordinates after EXIF orientation).
+ * The server calls it with the probed size before queueing; buildHintMap calls it for library runs.
  */
-export function buildHintMap(hints: readonly ColorHint[], width: number, height: number, size: number): Float32Array {
-  const map = new Float32Array(3 * size * size);
-  const plane = size * size;
+export function checkHintBounds(hints: readonly ColorHint[], width: number, height: number): void {
   for (const [k, hint] of hints.entries()) {
     if (hint.x >= width || hint.y >= height) {
       throw new OptionsError(`Hint ${k + 1} at (${hint.x}, ${hint.y}) lies outside the ${width}×${height} image.`, {
         details: { hint: k + 1, x: hint.x, y: hint.y, width, height },
       });
     }
+  }
+}
+
+/**
+ * Paints color hints (image coordinates) into the guider's hint map [3, S, S]: a/110, b/110, mask.
+ * The working image is the whole photo squeezed to S×S, so x and y scale independently.
+ */
+export function buildHintMap(hints: readonly ColorHint[], width: number, height: number, size: number): Float32Array {
+  const map = new Float32Array(3 * size * size);
+  const plane = size * size;
+  checkHintBounds(hints, width, height);
+  for (const hint of hints) {
     const [a, b] = hexToAb(hint.color);
     const radius = hint.radius ?? Math.max(1, 0.015 * Math.min(width, height));
     const cx = ((hint.x + 0.5) / width) * size - 0.5;

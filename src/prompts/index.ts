@@ -1,6 +1,6 @@
 export { parsePrompt, parseHexColor, hexToAb } from './parse-prompt.js';
 export { createPromptTokenizer } from './tokenize.js';
 export type { PromptTokenizer } from './tokenize.js';
-export { buildHintMap, AB_SCALE } from './hint-map.js';
+export { buildHintMap, checkHintBounds, AB_SCALE } from './hint-map.js';
 export { COLOR_LEXICON, COLOR_MODIFIERS } from './color-lexicon.js';
 export { encodeText } from './encode-text.js';

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isColorWizardError } from '../errors/index.js';
 import { estimateRunMemory } from '../pipeline/estimate-memory.js';
+import { checkHintBounds } from '../prompts/hint-map.js';
 import { ColorizeOptionsSchema, type ColorizeSettings } from '../pipeline/options-schema.js';
 import { JsonSubmissionSchema } from './api-schemas.js';
 import { HttpError, toHttpError } from './http-errors.js';
@@ -61,6 +62,8 @@ async function readMultipart(request: FastifyRequest): Promise<RawSubmission> {
   try {
     return await readParts(request);
   } catch (error) {
+    // A field declared application/json that does not parse: the same answer as an options text that does not.
+    if ((error as { code?: unknown }).code === 'FST_INVALID_JSON_FIELD_ERROR') throw new HttpError(400, 'OPTIONS', 'the "options" field is not valid JSON');
     // busboy reports a broken body (no boundary, truncated part) as a plain Error: the client's fault.
     if (error instanceof HttpError || typeof (error as { statusCode?: unknown }).statusCode === 'number') throw error;
     throw new HttpError(400, 'BAD_REQUEST', `malformed multipart body: ${(error as Error).message}`);
@@ -70,6 +73,8 @@ async function readMultipart(request: FastifyRequest): Promise<RawSubmission> {
 async function readParts(request: FastifyRequest): Promise<RawSubmission> {
   let image: Buffer | undefined;
   let optionsText: string | undefined;
+  /** `options` as a field with Content-Type application/json: @fastify/multipart has parsed it already. */
+  let optionsValue: { value: unknown } | undefined;
   const unexpected: string[] = [];
   // Every part is consumed (or drained) before any error is thrown, so busboy never stalls.
   for await (const part of request.parts()) {
@@ -80,9 +85,10 @@ async function readParts(request: FastifyRequest): Promise<RawSubmission> {
         part.file.resume();
         unexpected.push(part.fieldname);
       }
-    } else if (part.fieldname === 'options' && optionsText === undefined) {
+    } else if (part.fieldname === 'options' && optionsText === undefined && optionsValue === undefined) {
       if (part.valueTruncated) throw new HttpError(413, 'BODY_TOO_LARGE', 'the "options" field is too large');
-      optionsText = String(part.value);
+      if (typeof part.value === 'string') optionsText = part.value;
+      else optionsValue = { value: part.value };
     } else {
       unexpected.push(part.fieldname);
     }
@@ -90,7 +96,7 @@ async function readParts(request: FastifyRequest): Promise<RawSubmission> {
   if (unexpected.length > 0) {
     throw new HttpError(400, 'BAD_REQUEST', `unexpected form field(s) ${unexpected.map((f) => JSON.stringify(f)).join(', ')}; allowed: ${MULTIPART_FIELDS.join(', ')} (image as a file)`);
   }
-  return { image, options: parseJsonText(optionsText, 'the "options" field') };
+  return { image, options: optionsValue ? optionsValue.value : parseJsonText(optionsText, 'the "options" field') };
 }
 
 function queryOptions(request: FastifyRequest): string | undefined {
@@ -164,7 +170,11 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
   }
   if (checks.probe) {
     try {
-      checkJobSize(await checks.probe(image, { maxPixels: options.maxPixels }), options, checks.caps);
+      const size = await checks.probe(image, { maxPixels: options.maxPixels });
+      checkJobSize(size, options, checks.caps);
+      // Hints outside the decoded image are the client's error: 400 now, not a failed job later.
+      const { width, height } = (size ?? {}) as { width?: unknown; height?: unknown };
+      if (typeof width === 'number' && typeof height === 'number') checkHintBounds(options.hints, width, height);
     } catch (error) {
       if (error instanceof HttpError) throw error;
       if (!isColorWizardError(error)) throw error;
