@@ -184,4 +184,50 @@ describe('persisted snapshots', () => {
     const again = await colorize(input, { ...options, seed: seedBeforeStop });
     expect(resumed.samples[0].image.equals(again.samples[0].image)).toBe(true);
   });
+
+  /** Persists the snapshot taken when denoising step `step` is about to run, as JSON, and stops. */
+  async function persistAt(options: Parameters<typeof colorize>[1], step: number): Promise<unknown> {
+    const first = createColorizeActor(input, options);
+    return new Promise((resolveStop) => {
+      let done = false;
+      first.actor.subscribe((s) => {
+        if (!done && s.value === 'denoising' && s.context.step === step) {
+          done = true;
+          const persisted = JSON.parse(JSON.stringify(first.actor.getPersistedSnapshot()));
+          first.actor.stop();
+          resolveStop(persisted);
+        }
+      });
+      first.actor.start();
+    });
+  }
+
+  // Issue 13 item 1: every scheduler either resumes bit-exact or refuses with a reason, at several steps.
+  const STATEFUL = new Set(['heun', 'dpmpp-2m', 'dpmpp-2m-karras', 'unipc']);
+  for (const scheduler of SCHEDULER_NAMES) {
+    it(`${scheduler}: ${STATEFUL.has(scheduler) ? 'resumes bit-exact before its first step, refuses later with SCHEDULER_CONFIG' : 'resumes bit-exact at steps 0, 1 and 3 (noise position included)'}`, async () => {
+      const options = { model, seed: 5, steps: 4, scheduler, samples: 2, prompt: 'red car' };
+      const straight = await colorize(input, options);
+      for (const step of [0, 1, 3]) {
+        const persisted = await persistAt(options, step);
+        if (STATEFUL.has(scheduler) && step > 0) {
+          expect(() => createColorizeActor(input, options, { snapshot: persisted })).toThrow(SchedulerConfigError);
+          expect(() => createColorizeActor(input, options, { snapshot: persisted })).toThrow(new RegExp(`cannot resume at denoising step ${step + 1}: the ${scheduler} scheduler`));
+          continue;
+        }
+        const second = createColorizeActor(input, options, { snapshot: persisted });
+        const resumed = await runColorizeActor(second.actor, second.workspace);
+        for (const k of [0, 1]) expect(resumed.samples[k].image.equals(straight.samples[k].image), `${scheduler} resumed at step ${step}, sample ${k + 1}`).toBe(true);
+      }
+    });
+  }
+
+  it('validates a restored snapshot with zod instead of trusting it', async () => {
+    const persisted = (await persistAt({ model, seed: 5, steps: 4, scheduler: 'ddim' }, 1)) as { context: Record<string, unknown> };
+    const broken = { ...persisted, context: { ...persisted.context, rng: [[1, 2]], step: -1 } };
+    expect(() => createColorizeActor(input, { model }, { snapshot: broken })).toThrow(OptionsError);
+    expect(() => createColorizeActor(input, { model }, { snapshot: broken })).toThrow(/context\.rng\.0: .*context\.step/s);
+    expect(() => createColorizeActor(input, { model }, { snapshot: { status: 'active', value: 'warp', context: {} } })).toThrow(/Invalid snapshot/);
+    expect(() => createColorizeActor(input, { model }, { snapshot: 'nope' })).toThrow(OptionsError);
+  });
 });
