@@ -1,4 +1,4 @@
-"""Evaluate a checkpoint on ../shared/data/eval-dev with the DESIGN.md §6 metrics, beside the gray baseline.
+"""Evaluate a checkpoint on ../shared/data/eval-dev with the metrics of docs/eval.md, beside the gray baseline.
 
   /usr/bin/python3 training/eval.py --ckpt training/runs/interim/ckpt.pt --out training/runs/interim/eval.json
 

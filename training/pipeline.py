@@ -1,4 +1,4 @@
-"""The full colorization pipeline in PyTorch, mirroring the TypeScript runtime (DESIGN.md §1).
+"""The full colorization pipeline in PyTorch, mirroring the TypeScript runtime (docs/architecture.md).
 
 l (full resolution) -> l at working size -> gray encoder -> DDIM with prior + guider and CFG
 -> / latent_scale -> quantizer -> bilinear to H/4 x W/4 -> decoder(latent, full-res l) -> ab (Lab units)

@@ -1,7 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { Option } from 'commander';
 import { OptionsError, OutputError } from '../errors/index.js';
+import { ColorizeOptionsSchema } from '../pipeline/options-schema.js';
+import { SCHEDULER_NAMES, type SchedulerName } from '../schedulers/index.js';
 import {
   adherenceRows,
   evalFolders,
@@ -48,7 +51,7 @@ export interface EvalFlags {
   steps?: string;
   samples?: string;
   seed?: string;
-  scheduler?: string;
+  scheduler?: SchedulerName;
   guidance?: string;
   prompt?: string;
 }
@@ -93,7 +96,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--steps <n>', 'denoising steps')
     .option('--samples <n>', 'samples per image (diversity and best-of-N need 2 or more)')
     .option('--seed <n>', 'seed of sample 1 (default 0, so runs repeat)')
-    .option('--scheduler <name>', 'scheduler')
+    .addOption(new Option('--scheduler <name>', 'scheduler').choices([...SCHEDULER_NAMES]))
     .option('--guidance <scale>', 'classifier-free guidance scale')
     .option('--prompt <text>', 'prompt for every image')
     .option('--adherence', 'prompt adherence: colorize with "<color> <object>" for 8 colors and check the dominant color of the object\'s region')
@@ -200,13 +203,19 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
 function colorizeOptionsOf(flags: EvalFlags): EvalColorizeOptions {
   const o: EvalColorizeOptions = {};
   if (flags.model !== undefined) o.model = flags.model;
-  if (flags.steps !== undefined) o.steps = parseIntFlag('steps', flags.steps, 1, 500);
-  if (flags.samples !== undefined) o.samples = parseIntFlag('samples', flags.samples, 1, 16);
-  if (flags.seed !== undefined) o.seed = parseIntFlag('seed', flags.seed, 0, 0xffff_ffff);
+  if (flags.steps !== undefined) o.steps = parseIntFlag('steps', flags.steps, ...optionRange('steps'));
+  if (flags.samples !== undefined) o.samples = parseIntFlag('samples', flags.samples, ...optionRange('samples'));
+  if (flags.seed !== undefined) o.seed = parseIntFlag('seed', flags.seed, ...optionRange('seed'));
   if (flags.scheduler !== undefined) o.scheduler = flags.scheduler;
-  if (flags.guidance !== undefined) o.guidance = parseNumberFlag('guidance', flags.guidance, 0, 30);
+  if (flags.guidance !== undefined) o.guidance = parseNumberFlag('guidance', flags.guidance, ...optionRange('guidance'));
   if (flags.prompt !== undefined) o.prompt = flags.prompt;
   return o;
+}
+
+/** [min, max] of a numeric colorize option, read from the one options schema (no limits written twice). */
+export function optionRange(name: 'steps' | 'samples' | 'seed' | 'guidance'): [number, number] {
+  const number = ColorizeOptionsSchema.shape[name].unwrap();
+  return [number.minValue ?? -Infinity, number.maxValue ?? Infinity];
 }
 
 export function parseIntFlag(name: string, value: string, min: number, max: number): number {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ModelPackError } from '../errors/index.js';
@@ -10,6 +10,7 @@ import { COMPONENT_NAMES, OPTIONAL_COMPONENT_NAMES } from './manifest-schema.js'
 import { DEFAULT_PACK_NAME, MODELS_DIR } from './package-root.js';
 import { readManifest } from './read-manifest.js';
 import { verifyPackFiles } from './verify-files.js';
+import type { SchedulerName } from '../schedulers/scheduler.js';
 
 export interface ModelPack {
   name: string;
@@ -22,7 +23,10 @@ export interface ModelPack {
   schedulerConfig: Record<string, unknown>;
 }
 
-/** Folder path as given, or a pack name under models/. */
+/**
+ * Folder path as given, or a pack under models/ named by its folder or by its manifest `name` (the name
+ * runs, `--json` and the API report), so a run can be repeated with the model name it printed.
+ */
 export function resolvePackDir(pathOrName: string | undefined): string {
   const ref = pathOrName ?? DEFAULT_PACK_NAME;
   const asPath = isAbsolute(ref) ? ref : resolve(ref);
@@ -30,11 +34,23 @@ export function resolvePackDir(pathOrName: string | undefined): string {
   if (/^[a-z0-9][a-z0-9._-]*$/.test(ref)) {
     const named = join(MODELS_DIR, ref);
     if (existsSync(join(named, 'manifest.json'))) return named;
+    const byManifest = listPackNamesSync().find((folder) => manifestNameSync(join(MODELS_DIR, folder)) === ref);
+    if (byManifest !== undefined) return join(MODELS_DIR, byManifest);
   }
   throw new ModelPackError(
     `No model pack "${ref}": give a folder that holds a manifest.json, or a pack name under ${MODELS_DIR} (${listPackNamesSync().join(', ') || 'none installed'}).`,
     { details: { given: ref } },
   );
+}
+
+/** The manifest's `name`, unvalidated (loading validates it); undefined when it cannot be read. */
+function manifestNameSync(dir: string): string | undefined {
+  try {
+    const name = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { name?: unknown }).name;
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function listPackNamesSync(): string[] {
@@ -124,7 +140,7 @@ export interface ModelPackInfo {
   description: string;
   workingSize: number;
   conditioning: Manifest['conditioning'];
-  defaults: { scheduler: string; steps: number; guidance: number };
+  defaults: { scheduler: SchedulerName; steps: number; guidance: number };
   randomWeights: boolean;
   training: Omit<Manifest['training'], 'gitSha'>;
   metrics?: Manifest['metrics'];

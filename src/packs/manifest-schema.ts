@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SCHEDULER_NAMES } from '../schedulers/scheduler.js';
 
 /** Contract of a model pack's manifest.json (docs/model-pack.md). The Python exporter validates against its JSON Schema. */
 
@@ -53,7 +54,7 @@ export const ManifestSchema = z.object({
   }),
   scheduler: z.object({
     config: relativeFile,
-    default: z.string().min(1),
+    default: z.enum(SCHEDULER_NAMES),
     defaultSteps: z.number().int().min(1).max(1000),
   }),
   guidance: z.object({ defaultScale: z.number().min(0).max(50) }),

@@ -1,5 +1,5 @@
 import { createActor } from 'xstate';
-import type { Actor, SnapshotFrom } from 'xstate';
+import type { Actor, Snapshot, SnapshotFrom } from 'xstate';
 import type { ColorWizardError } from '../errors/index.js';
 import {
   CancelledError,
@@ -18,6 +18,7 @@ import { pipelineMachine, stageOf } from './pipeline-machine.js';
 import type { RunWorkspace } from './run-workspace.js';
 import type { ColorizeInput, ColorizeOptions, ColorizeResult, ProgressEvent } from './types.js';
 import { validateRuntimeOptions } from './runtime-options-schema.js';
+import { checkPersistedSnapshot } from './snapshot-schema.js';
 import { validateOptions } from './validate-options.js';
 
 export type ColorizeActor = Actor<PipelineMachine>;
@@ -37,7 +38,9 @@ const STAGE_END: Record<ProgressEvent['stage'], number> = {
 
 /**
  * Creates (does not start) the pipeline actor of one run. `snapshot` restores a persisted run
- * (`actor.getPersistedSnapshot()`): it continues from the stored step and latent.
+ * (`actor.getPersistedSnapshot()`): it continues from the stored step, latent and noise position. The
+ * snapshot is validated first (OptionsError); Heun, DPM-Solver++ and UniPC runs past their first step
+ * cannot resume (SchedulerConfigError), see snapshot-schema.ts.
  */
 export function createColorizeActor(
   input: ColorizeInput,
@@ -45,12 +48,15 @@ export function createColorizeActor(
   restore?: { snapshot: unknown },
 ): { actor: ColorizeActor; workspace: RunWorkspace } {
   const runtime = validateRuntimeOptions(options);
+  // Checked before xstate sees it: a malformed or unresumable snapshot fails here, with a reason.
+  const snapshot = restore ? checkPersistedSnapshot(restore.snapshot) : undefined;
   const { onProgress: _p, signal: _s, session: _r, tileSize: _t, detector: _d, ...serializable } = options;
   const workspace: RunWorkspace = { input, runtime };
   const machine = pipelineMachine.provide({ actors: createPipelineActors(workspace, validateOptions) });
   const actor = createActor(machine, {
     input: { options: serializable as Record<string, unknown> },
-    ...(restore ? { snapshot: restore.snapshot as never } : {}),
+    // Our fields are validated above; the rest (children, historyValue) is xstate's own to read.
+    ...(snapshot ? { snapshot: snapshot as unknown as Snapshot<unknown> } : {}),
   });
   return { actor, workspace };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SCHEDULER_NAMES } from '../schedulers/scheduler.js';
 
 /** Serializable colorize options: the same schema validates library calls, CLI flags and HTTP bodies. */
 
@@ -45,8 +46,8 @@ export const ColorizeOptionsSchema = z
     seed: z.number().int().min(0).max(0xffff_ffff).optional(),
     /** Denoising steps; the pack's default when absent. */
     steps: z.number().int().min(1).max(500).optional(),
-    /** Scheduler name (see SCHEDULER_NAMES); the pack's default when absent. */
-    scheduler: z.string().min(1).optional(),
+    /** Scheduler name (one of SCHEDULER_NAMES); the pack's default when absent. */
+    scheduler: z.enum(SCHEDULER_NAMES).optional(),
     /** Classifier-free guidance scale; 1 disables the unconditional pass. The pack's default when absent. */
     guidance: z.number().finite().min(0).max(30).optional(),
     hints: z.array(ColorHintSchema).max(256, 'at most 256 hints').default([]),

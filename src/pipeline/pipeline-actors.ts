@@ -17,7 +17,7 @@ import { readReference } from './read-reference.js';
 import type { RunWorkspace } from './run-workspace.js';
 import type { ColorIntent, RawImageInput } from './types.js';
 
-type Run = Omit<PreparedRun, 'latent'>;
+type Run = Omit<PreparedRun, 'latent' | 'rng'>;
 
 function throwIfCancelled(...signals: (AbortSignal | undefined)[]): void {
   if (signals.some((s) => s?.aborted)) throw new CancelledError('The colorization was cancelled.');
@@ -205,13 +205,17 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
       const sigma = ws.scheduler!.initNoiseSigma;
       ws.generators!.forEach((g, k) => g.fillNormal(latent, k * per, per));
       for (let i = 0; i < latent.length; i++) latent[i] *= sigma;
-      return { ...run, latent: Array.from(latent), prepareMs: performance.now() - started - run.readMs };
+      return { ...run, latent: Array.from(latent), rng: ws.generators!.map((g) => g.state()), prepareMs: performance.now() - started - run.readMs };
     }),
 
-    denoiseStep: fromPromise<{ latent: number[]; ms: number }, { step: number; latent: number[]; run: Run; settings: ColorizeSettings }>(
+    denoiseStep: fromPromise<{ latent: number[]; rng: number[][]; ms: number }, { step: number; latent: number[]; rng: number[][]; run: Run; settings: ColorizeSettings }>(
       async ({ input, signal }) => {
         const started = performance.now();
-        if (ws.conditioning === undefined) await prepareWorkspace(ws, signal, input.settings, input.run.seed);
+        if (ws.conditioning === undefined) {
+          // Restored from a snapshot: the noise continues where the stored latent left it.
+          await prepareWorkspace(ws, signal, input.settings, input.run.seed);
+          ws.generators = input.run.seeds.map((s, k) => createGenerator(s, input.rng[k]));
+        }
         const pack = await ensurePack(ws, input.settings);
         const scheduler = ws.scheduler!;
         const cond = ws.conditioning!;
@@ -252,7 +256,7 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
         }
         throwIfCancelled(signal, ws.runtime.signal);
         const { prevSample } = scheduler.step({ modelOutput, timestep: t, sample, generator: ws.generators });
-        return { latent: Array.from(prevSample), ms: performance.now() - started };
+        return { latent: Array.from(prevSample), rng: ws.generators!.map((g) => g.state()), ms: performance.now() - started };
       },
     ),
 

@@ -1,6 +1,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { ErrorCode } from '../errors/index.js';
 import { InternalError, isColorWizardError } from '../errors/index.js';
+import type { SchedulerName } from '../schedulers/scheduler.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { ColorIntent, ColorizedSample, PipelineStage, StageTimings } from './types.js';
 
@@ -23,11 +24,13 @@ export interface PreparedRun {
   seed: number;
   seeds: number[];
   steps: number;
-  scheduler: string;
+  scheduler: SchedulerName;
   guidance: number;
   model: string;
   timesteps: number[];
   latent: number[];
+  /** Each sample's noise-generator position after drawing `latent` (RandomGenerator.state()). */
+  rng: number[][];
   understood: ColorIntent[];
 }
 
@@ -35,9 +38,11 @@ export interface PipelineContext {
   /** Raw options as given (validated in `validating`). */
   options: Record<string, unknown>;
   settings: ColorizeSettings | null;
-  run: Omit<PreparedRun, 'latent'> | null;
+  run: Omit<PreparedRun, 'latent' | 'rng'> | null;
   /** Current diffusion latent [N, C, h, w], flattened; JSON-safe so a persisted snapshot restores. */
   latent: number[] | null;
+  /** Noise-generator positions that go with `latent`, so ancestral samplers resume with the same noise. */
+  rng: number[][] | null;
   step: number;
   timings: StageTimings;
   outputs: Omit<ColorizedSample, 'image'>[] | null;
@@ -67,7 +72,7 @@ function notProvided<TOutput, TInput>(name: string) {
   });
 }
 
-type Run = Omit<PreparedRun, 'latent'>;
+type Run = Omit<PreparedRun, 'latent' | 'rng'>;
 
 export function toPipelineError(error: unknown): PipelineError {
   if (isColorWizardError(error)) return { code: error.code, message: error.message, details: error.details };
@@ -84,7 +89,7 @@ export const pipelineMachine = setup({
     validate: notProvided<ColorizeSettings, { options: Record<string, unknown> }>('validate'),
     loadPack: notProvided<{ ms: number }, { settings: ColorizeSettings }>('loadPack'),
     prepare: notProvided<PreparedRun & { readMs: number; prepareMs: number }, { settings: ColorizeSettings }>('prepare'),
-    denoiseStep: notProvided<{ latent: number[]; ms: number }, { step: number; latent: number[]; run: Run; settings: ColorizeSettings }>('denoiseStep'),
+    denoiseStep: notProvided<{ latent: number[]; rng: number[][]; ms: number }, { step: number; latent: number[]; rng: number[][]; run: Run; settings: ColorizeSettings }>('denoiseStep'),
     decode: notProvided<{ ms: number; upsampleMs: number }, { latent: number[]; run: Run; settings: ColorizeSettings }>('decode'),
     fuse: notProvided<{ ms: number }, { settings: ColorizeSettings }>('fuse'),
     encode: notProvided<{ ms: number; outputs: Omit<ColorizedSample, 'image'>[] }, { settings: ColorizeSettings; run: Run }>('encode'),
@@ -95,9 +100,10 @@ export const pipelineMachine = setup({
   actions: {
     recordError: assign({ error: ({ event }) => toPipelineError((event as { error?: unknown }).error) }),
     advanceStep: assign(({ context, event }) => {
-      const output = (event as unknown as { output: { latent: number[]; ms: number } }).output;
+      const output = (event as unknown as { output: { latent: number[]; rng: number[][]; ms: number } }).output;
       return {
         latent: output.latent,
+        rng: output.rng,
         step: context.step + 1,
         timings: { ...context.timings, denoiseMs: context.timings.denoiseMs + output.ms },
       };
@@ -110,6 +116,7 @@ export const pipelineMachine = setup({
     settings: null,
     run: null,
     latent: null,
+    rng: null,
     step: 0,
     timings: zeroTimings(),
     outputs: null,
@@ -141,8 +148,8 @@ export const pipelineMachine = setup({
         onDone: {
           target: 'denoising',
           actions: assign(({ context, event }) => {
-            const { latent, readMs, prepareMs, ...run } = event.output;
-            return { run, latent, step: 0, timings: { ...context.timings, readMs, prepareMs } };
+            const { latent, rng, readMs, prepareMs, ...run } = event.output;
+            return { run, latent, rng, step: 0, timings: { ...context.timings, readMs, prepareMs } };
           }),
         },
         onError: { target: 'failed', actions: 'recordError' },
@@ -152,7 +159,7 @@ export const pipelineMachine = setup({
       always: { guard: ({ context }) => context.run !== null && context.run.timesteps.length === 0, target: 'decoding' },
       invoke: {
         src: 'denoiseStep',
-        input: ({ context }) => ({ step: context.step, latent: context.latent!, run: context.run!, settings: context.settings! }),
+        input: ({ context }) => ({ step: context.step, latent: context.latent!, rng: context.rng!, run: context.run!, settings: context.settings! }),
         onDone: [
           {
             guard: 'moreSteps',

@@ -1,4 +1,5 @@
 import type { Detector } from '../hints/grounding.js';
+import type { SchedulerName } from '../schedulers/scheduler.js';
 import type { ColorizeOptionsInput } from './options-schema.js';
 
 /** Raw input: interleaved sRGB pixels, or a lightness plane (CIE L, 0..100). */
@@ -91,7 +92,7 @@ export interface ColorizeResult {
   samples: ColorizedSample[];
   seed: number;
   steps: number;
-  scheduler: string;
+  scheduler: SchedulerName;
   guidance: number;
   model: string;
   prompt: { text: string; negative: string; understood: ColorIntent[] };

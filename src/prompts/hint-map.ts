@@ -9,14 +9,20 @@ export const AB_SCALE = 110;
  * Paints color hints (image coordinates) into the guider's hint map [3, S, S]: a/110, b/110, mask.
  * The working image is the whole photo squeezed to S×S, so x and y scale independently.
  */
-export function buildHintMap(hints: readonly ColorHint[], width: number, height: number, size: number): Float32Array {
-  const map = new Float32Array(3 * size * size);
+export function checkHintBounds(hints: readonly ColorHint[], width: number, height: number): void {
   for (const [k, hint] of hints.entries()) {
     if (hint.x >= width || hint.y >= height) {
       throw new OptionsError(`Hint ${k + 1} at (${hint.x}, ${hint.y}) lies outside the ${width}×${height} image.`, {
         details: { hint: k + 1, x: hint.x, y: hint.y, width, height },
       });
     }
+  }
+}
+
+export function buildHintMap(hints: readonly ColorHint[], width: number, height: number, size: number): Float32Array {
+  const map = new Float32Array(3 * size * size);
+  checkHintBounds(hints, width, height);
+  for (const hint of hints) {
     const [a, b] = hexToAb(hint.color);
     const radius = hint.radius ?? Math.max(1, 0.015 * Math.min(width, height));
     paintHint(map, { x: hint.x, y: hint.y, r: radius, a, b }, width, height, size);

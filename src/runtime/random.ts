@@ -22,6 +22,8 @@ export interface RandomGenerator {
   fillNormal(out: Float32Array, offset?: number, length?: number): Float32Array;
   /** An independent copy at the same position of the stream. */
   clone(): RandomGenerator;
+  /** The stream position as four int32 words (JSON-safe); `createGenerator(seed, state)` continues from it. */
+  state(): number[];
 }
 
 const UINT32_RANGE = 4294967296;
@@ -175,6 +177,10 @@ class Xoshiro128Generator implements RandomGenerator {
   clone(): RandomGenerator {
     return new Xoshiro128Generator(this.seed, Int32Array.from(this.s));
   }
+
+  state(): number[] {
+    return Array.from(this.s);
+  }
 }
 
 function assertSeed(seed: number, what = 'seed'): void {
@@ -185,10 +191,17 @@ function assertSeed(seed: number, what = 'seed'): void {
   }
 }
 
-/** A generator whose stream depends only on `seed` (integer 0..2^32-1). */
-export function createGenerator(seed: number): RandomGenerator {
+/**
+ * A generator whose stream depends only on `seed` (integer 0..2^32-1); with `state` (from `state()`),
+ * the same stream continued from that position (a resumed run's noise).
+ */
+export function createGenerator(seed: number, state?: readonly number[]): RandomGenerator {
   assertSeed(seed);
-  return new Xoshiro128Generator(seed);
+  if (state === undefined) return new Xoshiro128Generator(seed);
+  if (state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= -0x8000_0000 && w <= 0x7fff_ffff) || state.every((w) => w === 0)) {
+    throw new OptionsError('a generator state is four int32 words, not all zero', { details: { state: [...state] } });
+  }
+  return new Xoshiro128Generator(seed, Int32Array.from(state));
 }
 
 /** Seed of sample `index` of a request seeded with `seed`: (seed + index) mod 2^32. */

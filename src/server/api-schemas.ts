@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SCHEDULER_NAMES } from '../schedulers/scheduler.js';
 import { ColorizeOptionsSchema, OUTPUT_FORMATS } from '../pipeline/options-schema.js';
 
 /**
@@ -49,7 +50,7 @@ export const JobResultSchema = z
     height: z.number().int(),
     seed: z.number().int(),
     steps: z.number().int(),
-    scheduler: z.string(),
+    scheduler: z.enum(SCHEDULER_NAMES),
     guidance: z.number(),
     model: z.string(),
     prompt: z.object({ text: z.string(), negative: z.string(), understood: z.array(z.unknown()) }),

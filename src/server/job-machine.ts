@@ -1,6 +1,7 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { InternalError, isColorWizardError } from '../errors/index.js';
 import type { ColorizeOptionsInput } from '../pipeline/options-schema.js';
+import type { SchedulerName } from '../schedulers/scheduler.js';
 import type { ColorizedSample, ProgressEvent, StageTimings } from '../pipeline/types.js';
 import { errorInfo, type ErrorInfo } from './http-errors.js';
 
@@ -27,7 +28,7 @@ export interface ResultSummary {
   height: number;
   seed: number;
   steps: number;
-  scheduler: string;
+  scheduler: SchedulerName;
   guidance: number;
   model: string;
   prompt: { text: string; negative: string; understood: unknown[] };

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isColorWizardError } from '../errors/index.js';
 import { estimateRunMemory } from '../pipeline/estimate-memory.js';
+import { checkHintBounds } from '../prompts/hint-map.js';
 import { ColorizeOptionsSchema, type ColorizeSettings } from '../pipeline/options-schema.js';
 import { JsonSubmissionSchema } from './api-schemas.js';
 import { checkSteering, sizeOf } from './check-steering.js';
@@ -62,6 +63,8 @@ async function readMultipart(request: FastifyRequest): Promise<RawSubmission> {
   try {
     return await readParts(request);
   } catch (error) {
+    // A field declared application/json that does not parse: the same answer as an options text that does not.
+    if ((error as { code?: unknown }).code === 'FST_INVALID_JSON_FIELD_ERROR') throw new HttpError(400, 'OPTIONS', 'the "options" field is not valid JSON');
     // busboy reports a broken body (no boundary, truncated part) as a plain Error: the client's fault.
     if (error instanceof HttpError || typeof (error as { statusCode?: unknown }).statusCode === 'number') throw error;
     throw new HttpError(400, 'BAD_REQUEST', `malformed multipart body: ${(error as Error).message}`);
@@ -72,6 +75,8 @@ async function readParts(request: FastifyRequest): Promise<RawSubmission> {
   let image: Buffer | undefined;
   let reference: string | undefined;
   let optionsText: string | undefined;
+  /** `options` as a field with Content-Type application/json: @fastify/multipart has parsed it already. */
+  let optionsValue: { value: unknown } | undefined;
   const unexpected: string[] = [];
   // Every part is consumed (or drained) before any error is thrown, so busboy never stalls.
   for await (const part of request.parts()) {
@@ -86,9 +91,10 @@ async function readParts(request: FastifyRequest): Promise<RawSubmission> {
         part.file.resume();
         unexpected.push(part.fieldname);
       }
-    } else if (part.fieldname === 'options' && optionsText === undefined) {
+    } else if (part.fieldname === 'options' && optionsText === undefined && optionsValue === undefined) {
       if (part.valueTruncated) throw new HttpError(413, 'BODY_TOO_LARGE', 'the "options" field is too large');
-      optionsText = String(part.value);
+      if (typeof part.value === 'string') optionsText = part.value;
+      else optionsValue = { value: part.value };
     } else {
       unexpected.push(part.fieldname);
     }
@@ -96,7 +102,7 @@ async function readParts(request: FastifyRequest): Promise<RawSubmission> {
   if (unexpected.length > 0) {
     throw new HttpError(400, 'BAD_REQUEST', `unexpected form field(s) ${unexpected.map((f) => JSON.stringify(f)).join(', ')}; allowed: ${MULTIPART_FIELDS.join(', ')} (image as a file)`);
   }
-  const options = parseJsonText(optionsText, 'the "options" field');
+  const options = optionsValue ? optionsValue.value : parseJsonText(optionsText, 'the "options" field');
   if (reference === undefined) return { image, options };
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) return { image, options };
   if ((options as { reference?: unknown } | undefined)?.reference !== undefined) {

@@ -181,3 +181,16 @@ describe.skipIf(!existsSync(path.join(tinyPack, 'manifest.json')))('eval --run w
     expect(report.settings?.steps).toBe(2);
   });
 });
+
+describe('eval flag limits (issue 13 item 5)', () => {
+  it('come from the options schema, not from numbers written again', async () => {
+    const { optionRange, parseIntFlag } = await import('../../src/cli/eval-command.js');
+    const { ColorizeOptionsSchema } = await import('../../src/pipeline/options-schema.js');
+    for (const name of ['steps', 'samples', 'seed', 'guidance'] as const) {
+      const schema = ColorizeOptionsSchema.shape[name].unwrap();
+      expect(optionRange(name), name).toEqual([schema.minValue, schema.maxValue]);
+    }
+    const [, maxSteps] = optionRange('steps');
+    expect(() => parseIntFlag('steps', String(maxSteps + 1), ...optionRange('steps'))).toThrow(new RegExp(`from 1 to ${maxSteps}`));
+  });
+});

@@ -53,7 +53,7 @@ describe('runE2eBench', () => {
         samples: [],
         seed: 1,
         steps: 20,
-        scheduler: 'x',
+        scheduler: 'ddim',
         guidance: 2.5,
         model: 'tiny',
         prompt: { text: '', negative: '', understood: [] },

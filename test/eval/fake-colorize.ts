@@ -29,7 +29,7 @@ export function fakeColorize(chroma: (prompt: string, sample: number) => [number
       samples,
       seed: options.seed ?? 0,
       steps: options.steps ?? 20,
-      scheduler: options.scheduler ?? 'fake',
+      scheduler: options.scheduler ?? 'ddim',
       guidance: options.guidance ?? 1,
       model: options.model ?? 'fake-pack',
       prompt: { text: options.prompt ?? '', negative: '', understood: [] },

@@ -91,6 +91,16 @@ describe('loadModelPack', () => {
     expect(() => resolvePackDir('no-such-pack')).toThrow(ModelPackError);
   });
 
+  it('names a pack under models/ by its folder or by the manifest name a run reports (issue 13 item 4)', async () => {
+    const infos = await listModelPacks();
+    expect(infos.length).toBeGreaterThan(0);
+    for (const info of infos) {
+      expect(resolvePackDir(info.name)).toBe(info.path);
+      expect(resolvePackDir(info.path.split(/[\\/]/).pop())).toBe(info.path);
+    }
+    expect(infos.map((i) => i.name)).toContain('cw-interim-64');
+  });
+
   it('refuses file names that escape the pack folder', () => {
     const parsed = ManifestSchema.safeParse({ ...JSON.parse(readFileSync(join(TINY_PACK, 'manifest.json'), 'utf8')), text: { maxLength: 16, hiddenSize: 32, tokenizer: '../x.json' } });
     expect(parsed.success).toBe(false);

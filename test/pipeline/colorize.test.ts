@@ -116,7 +116,7 @@ describe('colorize (end to end with the tiny exported pack)', () => {
     await expect(colorize(input, { model, samples: 0 })).rejects.toBeInstanceOf(OptionsError);
     await expect(colorize(input, { model, hints: [{ x: 1, y: 1, color: 'reddish' }] })).rejects.toBeInstanceOf(OptionsError);
     await expect(colorize(input, { model, hints: [{ x: 500, y: 1, color: '#f00' }] })).rejects.toThrow(/outside the 61×43 image/);
-    await expect(colorize(input, { model, scheduler: 'warp-drive' })).rejects.toBeInstanceOf(SchedulerConfigError);
+    await expect(colorize(input, { model, scheduler: 'warp-drive' as never })).rejects.toBeInstanceOf(OptionsError);
     await expect(colorize(input, { model, bogus: 1 } as never)).rejects.toBeInstanceOf(OptionsError);
     await expect(colorize(Buffer.from('not an image'), { model })).rejects.toBeInstanceOf(InputImageError);
     await expect(colorize({ width: 4, height: 4, rgb: new Uint8Array(5) }, { model })).rejects.toBeInstanceOf(InputImageError);
@@ -171,17 +171,63 @@ describe('persisted snapshots', () => {
   }
 
   it('a run stopped mid-denoising resumes from its JSON snapshot and gives the uninterrupted result (DDIM)', async () => {
-    const options = { model, seed: 21, steps: 6, scheduler: 'ddim', prompt: 'blue sky' };
+    const options = { model, seed: 21, steps: 6, scheduler: 'ddim' as const, prompt: 'blue sky' };
     const straight = await colorize(input, options);
     const { resumed } = await stopAndResume(options, 3);
     expect(resumed.samples[0].image.equals(straight.samples[0].image)).toBe(true);
   });
 
   it('a resumed run without a seed keeps the seed it drew before it stopped', async () => {
-    const options = { model, steps: 4, scheduler: 'ddim' };
+    const options = { model, steps: 4, scheduler: 'ddim' as const };
     const { seedBeforeStop, resumed } = await stopAndResume(options, 2);
     expect(resumed.seed).toBe(seedBeforeStop);
     const again = await colorize(input, { ...options, seed: seedBeforeStop });
     expect(resumed.samples[0].image.equals(again.samples[0].image)).toBe(true);
+  });
+
+  /** Persists the snapshot taken when denoising step `step` is about to run, as JSON, and stops. */
+  async function persistAt(options: Parameters<typeof colorize>[1], step: number): Promise<unknown> {
+    const first = createColorizeActor(input, options);
+    return new Promise((resolveStop) => {
+      let done = false;
+      first.actor.subscribe((s) => {
+        if (!done && s.value === 'denoising' && s.context.step === step) {
+          done = true;
+          const persisted = JSON.parse(JSON.stringify(first.actor.getPersistedSnapshot()));
+          first.actor.stop();
+          resolveStop(persisted);
+        }
+      });
+      first.actor.start();
+    });
+  }
+
+  // Issue 13 item 1: every scheduler either resumes bit-exact or refuses with a reason, at several steps.
+  const STATEFUL = new Set(['heun', 'dpmpp-2m', 'dpmpp-2m-karras', 'unipc']);
+  for (const scheduler of SCHEDULER_NAMES) {
+    it(`${scheduler}: ${STATEFUL.has(scheduler) ? 'resumes bit-exact before its first step, refuses later with SCHEDULER_CONFIG' : 'resumes bit-exact at steps 0, 1 and 3 (noise position included)'}`, async () => {
+      const options = { model, seed: 5, steps: 4, scheduler, samples: 2, prompt: 'red car' };
+      const straight = await colorize(input, options);
+      for (const step of [0, 1, 3]) {
+        const persisted = await persistAt(options, step);
+        if (STATEFUL.has(scheduler) && step > 0) {
+          expect(() => createColorizeActor(input, options, { snapshot: persisted })).toThrow(SchedulerConfigError);
+          expect(() => createColorizeActor(input, options, { snapshot: persisted })).toThrow(new RegExp(`cannot resume at denoising step ${step + 1}: the ${scheduler} scheduler`));
+          continue;
+        }
+        const second = createColorizeActor(input, options, { snapshot: persisted });
+        const resumed = await runColorizeActor(second.actor, second.workspace);
+        for (const k of [0, 1]) expect(resumed.samples[k].image.equals(straight.samples[k].image), `${scheduler} resumed at step ${step}, sample ${k + 1}`).toBe(true);
+      }
+    });
+  }
+
+  it('validates a restored snapshot with zod instead of trusting it', async () => {
+    const persisted = (await persistAt({ model, seed: 5, steps: 4, scheduler: 'ddim' }, 1)) as { context: Record<string, unknown> };
+    const broken = { ...persisted, context: { ...persisted.context, rng: [[1, 2]], step: -1 } };
+    expect(() => createColorizeActor(input, { model }, { snapshot: broken })).toThrow(OptionsError);
+    expect(() => createColorizeActor(input, { model }, { snapshot: broken })).toThrow(/context\.rng\.0: .*context\.step/s);
+    expect(() => createColorizeActor(input, { model }, { snapshot: { status: 'active', value: 'warp', context: {} } })).toThrow(/Invalid snapshot/);
+    expect(() => createColorizeActor(input, { model }, { snapshot: 'nope' })).toThrow(OptionsError);
   });
 });

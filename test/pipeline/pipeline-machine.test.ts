@@ -16,6 +16,7 @@ const run = (steps: number): PreparedRun & { readMs: number; prepareMs: number }
   model: 'fake',
   timesteps: Array.from({ length: steps }, (_, i) => 999 - i * 100),
   latent: [0, 0],
+  rng: [[1, 2, 3, 4]],
   understood: [],
   readMs: 1,
   prepareMs: 1,
@@ -31,7 +32,7 @@ function fakeMachine(steps: number, hooks: { denoise?: (step: number) => Promise
       prepare: fromPromise(async () => run(steps)),
       denoiseStep: fromPromise(async ({ input }: { input: { step: number; latent: number[] } }) => {
         await hooks.denoise?.(input.step);
-        return { latent: input.latent.map((v) => v + 1), ms: 1 };
+        return { latent: input.latent.map((v) => v + 1), rng: [[1, 2, 3, 4]], ms: 1 };
       }),
       decode: fromPromise(async () => {
         if (hooks.decodeFails) throw new OptionsError('decoder exploded', { details: { where: 'decode' } });
