@@ -70,7 +70,8 @@ describe('color-wizard CLI', () => {
       '--stroke', '2,2 30,20 #2f7a2f 3', '--reference', join(dir, 'in', 'portrait.png'), '--palette', '#2f7a2f,#b03020', '--strength', '1.5');
     expect(ok.status).toBe(0);
     expect(existsSync(join(out, 'street.png'))).toBe(true);
-    const bad = (...flags: string[]) => run('colorize', join(dir, 'in', 'street.jpg'), '-o', out, '--model', TINY_PACK, '--steps', '1', ...flags);
+    // A fresh folder: the output written above would otherwise be refused first (exit 8, no overwrite).
+    const bad = (...flags: string[]) => run('colorize', join(dir, 'in', 'street.jpg'), '-o', `${out}-bad`, '--model', TINY_PACK, '--steps', '1', ...flags);
     expect(bad('--strength', '3').status).toBe(EXIT_CODES.OPTIONS);
     expect(bad('--palette', '#12').status).toBe(EXIT_CODES.OPTIONS);
     expect(bad('--stroke', '1,1 #zzzzzz').status).toBe(EXIT_CODES.OPTIONS);
