@@ -13,7 +13,8 @@ fetch() { # name version sha512 files...
   if [ -f "$dir/.complete" ]; then return; fi
   local tgz
   tgz=$(npm pack --silent "$name@$version" 2>/dev/null | tail -1)
-  local got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
+  local got
+  got="sha512-$(node -e 'process.stdout.write(require("crypto").createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$tgz")"
   if [ "$got" != "$integrity" ]; then
     echo "fetch_pretrained: $name@$version integrity mismatch ($got)" >&2
     rm -f "$tgz"
