@@ -2,7 +2,7 @@
 # The default pack (models/cw-semantic): frozen CenterNet features + the interim-sized networks, on this CPU.
 #   nohup bash training/run_semantic.sh > training/runs/semantic/run.log 2>&1 &
 # Every step resumes: the feature cache continues from its .done count, each training stage from
-# <run>/ckpt.pt (or from committed slim weights: INIT=models/cw-semantic/weights/weights.0.pt).
+# <run>/ckpt.pt. INIT=<slim weights> starts a fresh run from them (training/README.md: continuing the guider).
 # One thread per process: two PyTorch processes with two threads each on two cores run 3x slower.
 set -euo pipefail
 cd "$(dirname "$0")/.."
