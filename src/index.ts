@@ -19,8 +19,8 @@ export { loadModelPack, unloadModelPacks, listModelPacks, ManifestSchema, manife
 export type { Manifest, ModelPack, ModelPackInfo } from './packs/index.js';
 export { createScheduler, SCHEDULER_NAMES, parseSchedulerConfig } from './schedulers/index.js';
 export type { Scheduler, SchedulerName } from './schedulers/index.js';
-export { createGenerator, sampleSeed } from './runtime/index.js';
-export type { RandomGenerator } from './runtime/index.js';
+export { createGenerator, sampleSeed } from './random/index.js';
+export type { RandomGenerator } from './random/index.js';
 export { rgbToLab, rgbToLightness, mergeLightness } from './color/index.js';
 export type { LabPlanes } from './color/index.js';
 export { readImage, encodeImage, writeImage } from './image/index.js';

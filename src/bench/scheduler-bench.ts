@@ -3,7 +3,7 @@
  * reference elementwise pass `y[i] = a*x[i] + b*z[i]` over the same tensor measured in the same run
  * (target ≤ 5×). Noise generation is reported on its own because ancestral samplers pay it every step.
  */
-import { createGenerator } from '../runtime/random.js';
+import { createGenerator } from '../random/index.js';
 import { createScheduler, SCHEDULER_NAMES, type Scheduler } from '../schedulers/index.js';
 
 const SIZE = 4 * 4 * 64 * 64;

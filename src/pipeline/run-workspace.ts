@@ -1,7 +1,8 @@
 import type { HintField, ResolvedHint } from '../hints/index.js';
 import type { DecodedImage } from '../image/index.js';
 import type { ModelPack } from '../packs/index.js';
-import type { FloatTensor, RandomGenerator } from '../runtime/index.js';
+import type { RandomGenerator } from '../random/index.js';
+import type { FloatTensor } from '../runtime/index.js';
 import type { Scheduler } from '../schedulers/index.js';
 import type { ColorizedSample, ColorizeInput, ColorizeRuntimeOptions } from './types.js';
 

@@ -4,7 +4,5 @@ export { EXECUTION_PROVIDERS, parseExecutionProvider, assertProviderAvailable } 
 export type { ExecutionProvider } from './providers.js';
 export { elementCount, sliceBatch, concatBatch, tileBatch } from './tensor.js';
 export type { FloatTensor, IdsTensor, HostTensor } from './tensor.js';
-export { createGenerator, sampleSeed, randomSeed } from './random.js';
-export type { RandomGenerator } from './random.js';
 export { runMatmulProbe, matmulModelBytes } from './matmul-probe.js';
 export { SessionSettingsSchema, validateSessionSettings, MAX_INTRA_OP_THREADS } from './session-settings-schema.js';

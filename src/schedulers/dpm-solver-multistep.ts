@@ -6,9 +6,11 @@
  */
 import { alphaSigmaLambda, MultistepSchedulerBase } from './multistep-schedule.js';
 import { dpmUpdate } from './kernels.js';
-import { ensureBuffer, x0Coefficients } from './scheduler-base.js';
+import { z } from 'zod';
+import { ensureBuffer, latentValues, x0Coefficients } from './scheduler-base.js';
 import type { SchedulerConfig } from './scheduler-config.js';
 import type { SchedulerName, SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
+import { parseState } from './scheduler-state.js';
 
 export class DPMSolverMultistepScheduler extends MultistepSchedulerBase {
   readonly name: SchedulerName;
@@ -24,6 +26,20 @@ export class DPMSolverMultistepScheduler extends MultistepSchedulerBase {
   protected override resetState(): void {
     this.lowerOrderNums = 0;
     this.history = [];
+  }
+
+  protected override saveExtra(): Record<string, unknown> {
+    return { lowerOrderNums: this.lowerOrderNums, history: this.history.map((h) => Array.from(h)) };
+  }
+
+  protected override loadExtra(extra: Record<string, unknown>, runLength: number): void {
+    const order = this.config.solverOrder;
+    const schema = z
+      .object({ lowerOrderNums: z.number().int().min(0).max(order), history: z.array(latentValues(runLength)).max(order) })
+      .strict();
+    const e = parseState(schema, extra, `${this.name}: scheduler state extra`);
+    this.lowerOrderNums = e.lowerOrderNums;
+    this.history = e.history.map((h) => Float32Array.from(h));
   }
 
   step(input: SchedulerStepInput): SchedulerStepOutput {

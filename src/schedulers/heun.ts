@@ -5,8 +5,10 @@
  */
 import { SigmaSchedulerBase, sigmaSchedule } from './sigma-schedule.js';
 import { heunCorrect, heunPredict } from './kernels.js';
-import { ensureBuffer, x0Coefficients } from './scheduler-base.js';
+import { z } from 'zod';
+import { ensureBuffer, latentValues, x0Coefficients } from './scheduler-base.js';
 import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
+import { parseState } from './scheduler-state.js';
 
 export class HeunDiscreteScheduler extends SigmaSchedulerBase {
   readonly name = 'heun' as const;
@@ -34,6 +36,26 @@ export class HeunDiscreteScheduler extends SigmaSchedulerBase {
 
   protected override resetState(): void {
     this.inSecondStage = false;
+  }
+
+  /** Between its two stages Heun holds the step's start and slope; between steps, nothing. */
+  protected override saveExtra(): Record<string, unknown> {
+    if (!this.inSecondStage) return { inSecondStage: false };
+    return { inSecondStage: true, startSample: Array.from(this.startSample!), startSlope: Array.from(this.startSlope!) };
+  }
+
+  protected override loadExtra(extra: Record<string, unknown>, runLength: number): void {
+    const values = latentValues(runLength);
+    const schema = z.discriminatedUnion('inSecondStage', [
+      z.object({ inSecondStage: z.literal(false) }).strict(),
+      z.object({ inSecondStage: z.literal(true), startSample: values, startSlope: values }).strict(),
+    ]);
+    const e = parseState(schema, extra, 'heun: scheduler state extra');
+    this.inSecondStage = e.inSecondStage;
+    if (e.inSecondStage) {
+      this.startSample = Float32Array.from(e.startSample);
+      this.startSlope = Float32Array.from(e.startSlope);
+    }
   }
 
   step(input: SchedulerStepInput): SchedulerStepOutput {

@@ -1,4 +1,6 @@
-export { SCHEDULER_NAMES } from './scheduler.js';
+export { SCHEDULER_NAMES } from './scheduler-names.js';
+export { SchedulerStateSchema } from './scheduler-state.js';
+export type { SchedulerState } from './scheduler-state.js';
 export type { Scheduler, SchedulerName, SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
 export { createScheduler, isSchedulerName } from './create-scheduler.js';
 export {

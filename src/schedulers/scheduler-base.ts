@@ -2,11 +2,16 @@
  * What every scheduler shares: timestep bookkeeping (the step index follows `timesteps`, as in
  * diffusers), argument checks, reusable output buffers and per-sample noise.
  */
+import { z } from 'zod';
 import { OptionsError, SchedulerConfigError } from '../errors/index.js';
-import { createGenerator, randomSeed, type RandomGenerator } from '../runtime/random.js';
+import { createGenerator, randomSeed, type RandomGenerator } from '../random/index.js';
 import { spacedTimesteps } from './noise-schedule.js';
 import type { PredictionType, SchedulerConfig } from './scheduler-config.js';
 import type { Scheduler, SchedulerName, SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
+import { FloatValuesSchema, parseState, SchedulerStateSchema, type SchedulerState } from './scheduler-state.js';
+
+/** A state array of one latent (`runLength` values), or a list of them. */
+export const latentValues = (runLength: number) => FloatValuesSchema.length(Math.max(runLength, 0), `one value per latent element (${runLength})`);
 
 /** Reuses `buffer` when it has `length` elements, else allocates (once per run in practice). */
 export function ensureBuffer(buffer: Float32Array | undefined, length: number): Float32Array {
@@ -87,6 +92,46 @@ export abstract class SchedulerBase implements Scheduler {
 
   abstract scaleModelInput(sample: Float32Array, timestep: number): Float32Array;
   abstract step(input: SchedulerStepInput): SchedulerStepOutput;
+
+  getState(): SchedulerState {
+    this.assertReady();
+    return {
+      name: this.name,
+      timesteps: Array.from(this.timesteps),
+      stepIndex: this.stepIndex,
+      runLength: this.runLength,
+      extra: this.saveExtra(),
+    };
+  }
+
+  setState(state: SchedulerState): void {
+    this.assertReady();
+    const s = parseState(SchedulerStateSchema, state, `${this.name}: scheduler state`);
+    if (s.name !== this.name) throw new SchedulerConfigError(`${this.name}: the scheduler state is of "${s.name}"`, { details: { expected: this.name, got: s.name } });
+    const same = s.timesteps.length === this.timesteps.length && s.timesteps.every((t, i) => Math.fround(t) === Math.fround(this.timesteps[i]));
+    if (!same) {
+      throw new SchedulerConfigError(
+        `${this.name}: the scheduler state is for ${s.timesteps.length} other timesteps; call setTimesteps() with the run's steps and the same config first`,
+      );
+    }
+    if (s.stepIndex > this.timesteps.length || (s.stepIndex > 0 && s.runLength < 1)) {
+      throw new SchedulerConfigError(`${this.name}: scheduler state at step ${s.stepIndex} of ${this.timesteps.length} with run length ${s.runLength} is inconsistent`);
+    }
+    this.resetState();
+    this.loadExtra(s.extra, s.runLength);
+    this.stepIndex = s.stepIndex;
+    this.runLength = s.runLength;
+  }
+
+  /** What the algorithm carries between steps, as JSON (none for single-step samplers). */
+  protected saveExtra(): Record<string, unknown> {
+    return {};
+  }
+
+  /** Restores saveExtra()'s output after checking it (latent arrays must have `runLength` values). */
+  protected loadExtra(extra: Record<string, unknown>, _runLength: number): void {
+    parseState(z.object({}).strict(), extra, `${this.name}: scheduler state extra`);
+  }
   abstract addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array;
 
   /** Position of `timestep` in `timesteps`; with duplicates (Heun) the second, as diffusers does. */
@@ -108,7 +153,7 @@ export abstract class SchedulerBase implements Scheduler {
     return first;
   }
 
-  private assertReady(): void {
+  protected assertReady(): void {
     if (this.numInferenceSteps === 0) {
       throw new SchedulerConfigError(`${this.name}: call setTimesteps(numInferenceSteps) before step() or scaleModelInput()`);
     }

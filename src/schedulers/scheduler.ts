@@ -1,20 +1,10 @@
-import type { RandomGenerator } from '../runtime/random.js';
+import type { RandomGenerator } from '../random/index.js';
 import type { SchedulerConfig } from './scheduler-config.js';
+import type { SchedulerName } from './scheduler-names.js';
+import type { SchedulerState } from './scheduler-state.js';
 
-/** Names accepted by `createScheduler`, in the order a UI would list them. */
-export const SCHEDULER_NAMES = [
-  'ddpm',
-  'ddim',
-  'euler',
-  'euler-ancestral',
-  'heun',
-  'dpmpp-2m',
-  'dpmpp-2m-karras',
-  'unipc',
-  'lcm',
-] as const;
-
-export type SchedulerName = (typeof SCHEDULER_NAMES)[number];
+export { SCHEDULER_NAMES } from './scheduler-names.js';
+export type { SchedulerName } from './scheduler-names.js';
 
 export interface SchedulerStepInput {
   /** What the model predicted for `sample` at `timestep` (epsilon, v or x0, per `config.predictionType`). */
@@ -58,6 +48,13 @@ export interface Scheduler {
   scaleModelInput(sample: Float32Array, timestep: number): Float32Array;
   /** One reverse-diffusion step. Throws before `setTimesteps`. */
   step(input: SchedulerStepInput): SchedulerStepOutput;
+  /** Its progress through the current run as plain JSON (for persisted snapshots). Throws before `setTimesteps`. */
+  getState(): SchedulerState;
+  /**
+   * Continues a run from `getState()` of a scheduler with the same name and config: call
+   * `setTimesteps(n)` with the run's n first. A state that does not fit throws SchedulerConfigError.
+   */
+  setState(state: SchedulerState): void;
   /** Forward diffusion of `original` to the noise level of `timestep` (img2img strength). New array. */
   addNoise(original: Float32Array, noise: Float32Array, timestep: number): Float32Array;
 }

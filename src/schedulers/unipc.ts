@@ -5,8 +5,10 @@
  */
 import { alphaSigmaLambda, MultistepSchedulerBase } from './multistep-schedule.js';
 import { unipcUpdate } from './kernels.js';
-import { ensureBuffer, epsilonCoefficients, x0Coefficients } from './scheduler-base.js';
+import { z } from 'zod';
+import { ensureBuffer, epsilonCoefficients, latentValues, x0Coefficients } from './scheduler-base.js';
 import type { SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';
+import { parseState } from './scheduler-state.js';
 
 /** Solves the small system M x = y (Gaussian elimination with partial pivoting, n ≤ 3). */
 function solve(M: number[][], y: number[]): number[] {
@@ -59,6 +61,38 @@ export class UniPCMultistepScheduler extends MultistepSchedulerBase {
     this.hasLastSample = false;
     this.lowerOrderNums = 0;
     this.thisOrder = 1;
+  }
+
+  protected override saveExtra(): Record<string, unknown> {
+    return {
+      history: this.history.map((h) => Array.from(h)),
+      historyIndex: [...this.historyIndex],
+      lastSample: this.hasLastSample ? Array.from(this.lastSample!) : null,
+      lowerOrderNums: this.lowerOrderNums,
+      thisOrder: this.thisOrder,
+    };
+  }
+
+  protected override loadExtra(extra: Record<string, unknown>, runLength: number): void {
+    const order = this.config.solverOrder;
+    const steps = this.timesteps.length;
+    const schema = z
+      .object({
+        history: z.array(latentValues(runLength)).max(order),
+        historyIndex: z.array(z.number().int().min(0).max(steps - 1)).max(order),
+        lastSample: latentValues(runLength).nullable(),
+        lowerOrderNums: z.number().int().min(0).max(order),
+        thisOrder: z.number().int().min(1).max(order),
+      })
+      .strict()
+      .refine((e) => e.history.length === e.historyIndex.length, 'history and historyIndex have the same length');
+    const e = parseState(schema, extra, 'unipc: scheduler state extra');
+    this.history = e.history.map((h) => Float32Array.from(h));
+    this.historyIndex = e.historyIndex;
+    this.hasLastSample = e.lastSample !== null;
+    this.lastSample = e.lastSample === null ? undefined : Float32Array.from(e.lastSample);
+    this.lowerOrderNums = e.lowerOrderNums;
+    this.thisOrder = e.thisOrder;
   }
 
   private get bh2(): boolean {

@@ -6,7 +6,7 @@
  * with probability < 1e-4 per check, and all draws are seeded, so the suite is deterministic anyway.
  */
 import { describe, expect, it } from 'vitest';
-import { createGenerator } from '../../src/runtime/random.js';
+import { createGenerator } from '../../src/random/index.js';
 import { createScheduler, type SchedulerName } from '../../src/schedulers/index.js';
 import { alphasCumprodOf, makeBetas, sigmasFromAlphasCumprod } from '../../src/schedulers/noise-schedule.js';
 import {

@@ -3,7 +3,7 @@
  * pipeline's, for the analytic scheduler tests. Everything runs in DDPM space x_t = a x0 + b ε
  * (a = sqrt(ᾱ), b = sqrt(1 - ᾱ)), which is what every scheduler hands the model after scaleModelInput.
  */
-import { createGenerator, type RandomGenerator } from '../../src/runtime/random.js';
+import { createGenerator, type RandomGenerator } from '../../src/random/index.js';
 import type { PredictionType } from '../../src/schedulers/scheduler-config.js';
 import type { Scheduler } from '../../src/schedulers/scheduler.js';
 import { alphasCumprodOf, interpIndex, makeBetas, sigmasFromAlphasCumprod } from '../../src/schedulers/noise-schedule.js';

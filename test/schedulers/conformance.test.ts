@@ -1,7 +1,7 @@
 /** The contract every scheduler keeps, run against each of them. */
 import { describe, expect, it } from 'vitest';
 import { OptionsError, SchedulerConfigError } from '../../src/errors/index.js';
-import { createGenerator, sampleSeed, type RandomGenerator } from '../../src/runtime/random.js';
+import { createGenerator, sampleSeed, type RandomGenerator } from '../../src/random/index.js';
 import { createScheduler, SCHEDULER_NAMES, type Scheduler, type SchedulerName } from '../../src/schedulers/index.js';
 
 const SD = { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012, steps_offset: 1, set_alpha_to_one: false, clip_sample: false };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadModelPack } from '../../src/packs/index.js';
-import { createGenerator } from '../../src/runtime/index.js';
+import { createGenerator } from '../../src/random/index.js';
 import { decodeAb, resizeArea, resizeBilinear } from '../../src/vqvae/index.js';
 import { TINY_PACK } from '../helpers/tiny-pack.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../../src/errors/index.js';
-import { createGenerator, randomSeed, sampleSeed } from '../../src/runtime/random.js';
-import { detExp, detLog } from '../../src/runtime/random-math.js';
+import { createGenerator, randomSeed, sampleSeed } from '../../src/random/index.js';
+import { detExp, detLog } from '../../src/random/random-math.js';
 
 /** Standard normal CDF via erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7, ample for a KS test). */
 function phi(x: number): number {

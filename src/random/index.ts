@@ -1,0 +1,2 @@
+export { createGenerator, sampleSeed, randomSeed } from './random.js';
+export type { RandomGenerator } from './random.js';
