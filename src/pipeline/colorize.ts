@@ -16,7 +16,8 @@ import { createPipelineActors } from './pipeline-actors.js';
 import type { PipelineError, PipelineMachine } from './pipeline-machine.js';
 import { pipelineMachine, stageOf } from './pipeline-machine.js';
 import type { RunWorkspace } from './run-workspace.js';
-import type { ColorizeInput, ColorizeOptions, ColorizeResult, ProgressEvent } from './types.js';
+import type { ColorizeSettings } from './options-schema.js';
+import type { ColorizeInput, ColorizeOptions, ColorizeResult, ColorizeRuntimeOptions, ProgressEvent } from './types.js';
 import { validateRuntimeOptions } from './runtime-options-schema.js';
 import { checkPersistedSnapshot } from './snapshot-schema.js';
 import { validateOptions } from './validate-options.js';
@@ -26,7 +27,6 @@ export type ColorizeSnapshot = SnapshotFrom<PipelineMachine>;
 
 // Share of the overall progress bar each stage ends at; denoising fills the span between preparing and decoding.
 const STAGE_END: Record<ProgressEvent['stage'], number> = {
-  validating: 0.01,
   loading: 0.05,
   preparing: 0.1,
   denoising: 0.85,
@@ -37,10 +37,11 @@ const STAGE_END: Record<ProgressEvent['stage'], number> = {
 };
 
 /**
- * Creates (does not start) the pipeline actor of one run. `snapshot` restores a persisted run
- * (`actor.getPersistedSnapshot()`): it continues from the stored step, latent and noise position. The
- * snapshot is validated first (OptionsError); Heun, DPM-Solver++ and UniPC runs past their first step
- * cannot resume (SchedulerConfigError), see snapshot-schema.ts.
+ * Creates (does not start) the pipeline actor of one run; `options` are checked here, once.
+ * `restore.snapshot` resumes a persisted run (`actor.getPersistedSnapshot()`, taken up to the decoding
+ * stage) from its stored step, latent, noise positions and scheduler state, bit-exact with every
+ * scheduler. The snapshot is validated first (OptionsError); its settings are the run's, and only the
+ * runtime options (progress, signal, session, tiles, detector) are taken from `options`.
  */
 export function createColorizeActor(
   input: ColorizeInput,
@@ -48,16 +49,29 @@ export function createColorizeActor(
   restore?: { snapshot: unknown },
 ): { actor: ColorizeActor; workspace: RunWorkspace } {
   const runtime = validateRuntimeOptions(options);
-  // Checked before xstate sees it: a malformed or unresumable snapshot fails here, with a reason.
-  const snapshot = restore ? checkPersistedSnapshot(restore.snapshot) : undefined;
+  if (restore !== undefined) {
+    // Checked and rebuilt before xstate sees it: a malformed snapshot fails here, with a reason.
+    const { context, snapshot } = checkPersistedSnapshot(restore.snapshot);
+    return actorFor(input, context.settings, runtime, snapshot);
+  }
   const { onProgress: _p, signal: _s, session: _r, tileSize: _t, detector: _d, ...serializable } = options;
+  return actorFor(input, validateOptions(serializable), runtime);
+}
+
+/**
+ * colorize() for callers that parsed their options at their own boundary with `validateOptions`
+ * (CLI flags, HTTP bodies, a worker's request): the settings go to the machine without a second check.
+ */
+export function colorizeWithSettings(input: ColorizeInput, settings: ColorizeSettings, runtime: ColorizeRuntimeOptions = {}): Promise<ColorizeResult> {
+  const { actor, workspace } = actorFor(input, settings, runtime);
+  return runColorizeActor(actor, workspace);
+}
+
+function actorFor(input: ColorizeInput, settings: ColorizeSettings, runtime: ColorizeRuntimeOptions, snapshot?: Record<string, unknown>) {
   const workspace: RunWorkspace = { input, runtime };
-  const machine = pipelineMachine.provide({ actors: createPipelineActors(workspace, validateOptions) });
-  const actor = createActor(machine, {
-    input: { options: serializable as Record<string, unknown> },
-    // Our fields are validated above; the rest (children, historyValue) is xstate's own to read.
-    ...(snapshot ? { snapshot: snapshot as unknown as Snapshot<unknown> } : {}),
-  });
+  const machine = pipelineMachine.provide({ actors: createPipelineActors(workspace) });
+  // The snapshot was checked and rebuilt by checkPersistedSnapshot; xstate's type for it is internal.
+  const actor = createActor(machine, { input: { settings }, ...(snapshot ? { snapshot: snapshot as unknown as Snapshot<unknown> } : {}) });
   return { actor, workspace };
 }
 
@@ -102,7 +116,7 @@ export function runColorizeActor(actor: ColorizeActor, workspace: RunWorkspace):
             scheduler: run.scheduler,
             guidance: run.guidance,
             model: run.model,
-            prompt: { text: ctx.settings!.prompt, negative: ctx.settings!.negativePrompt, understood: run.understood },
+            prompt: { text: ctx.settings.prompt, negative: ctx.settings.negativePrompt, understood: run.understood },
             timings: { ...ctx.timings, totalMs: performance.now() - started, modelMs: modelClock.ms - modelStart },
           });
         } else if (value === 'cancelled') {

@@ -1,4 +1,4 @@
-export { colorize, createColorizeActor, runColorizeActor, errorFromPipeline } from './colorize.js';
+export { colorize, colorizeWithSettings, createColorizeActor, runColorizeActor, errorFromPipeline } from './colorize.js';
 export type { ColorizeActor, ColorizeSnapshot } from './colorize.js';
 export { pipelineMachine } from './pipeline-machine.js';
 export type { PipelineContext, PipelineError, PipelineMachine } from './pipeline-machine.js';

@@ -10,7 +10,7 @@ import { buildHintMapFromPoints, encodeText, hexToAb, parsePrompt } from '../pro
 import type { HostTensor, OnnxModel } from '../runtime/index.js';
 import { createGenerator, randomSeed, sampleSeed } from '../random/index.js';
 import { concatBatch, tileBatch } from '../runtime/index.js';
-import { createScheduler } from '../schedulers/index.js';
+import { createScheduler, type SchedulerState } from '../schedulers/index.js';
 import { decodeAb, encodeGray, encodeSemantic, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { PreparedRun } from './pipeline-machine.js';
@@ -18,7 +18,7 @@ import { readReference } from './read-reference.js';
 import type { RunWorkspace } from './run-workspace.js';
 import type { ColorIntent, RawImageInput } from './types.js';
 
-type Run = Omit<PreparedRun, 'latent' | 'rng'>;
+type Run = Omit<PreparedRun, 'latent' | 'rng' | 'schedulerState'>;
 
 function throwIfCancelled(...signals: (AbortSignal | undefined)[]): void {
   if (signals.some((s) => s?.aborted)) throw new CancelledError('The colorization was cancelled.');
@@ -185,10 +185,8 @@ function latentDims(pack: ModelPack, n: number): number[] {
   return [n, channels, h, h];
 }
 
-export function createPipelineActors(ws: RunWorkspace, validate: (options: Record<string, unknown>) => ColorizeSettings) {
+export function createPipelineActors(ws: RunWorkspace) {
   return {
-    validate: fromPromise<ColorizeSettings, { options: Record<string, unknown> }>(async ({ input }) => validate(input.options)),
-
     loadPack: fromPromise<{ ms: number }, { settings: ColorizeSettings }>(async ({ input, signal }) => {
       const started = performance.now();
       throwIfCancelled(signal, ws.runtime.signal);
@@ -206,16 +204,20 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
       const sigma = ws.scheduler!.initNoiseSigma;
       ws.generators!.forEach((g, k) => g.fillNormal(latent, k * per, per));
       for (let i = 0; i < latent.length; i++) latent[i] *= sigma;
-      return { ...run, latent: Array.from(latent), rng: ws.generators!.map((g) => g.state()), prepareMs: performance.now() - started - run.readMs };
+      return { ...run, latent: Array.from(latent), rng: ws.generators!.map((g) => g.state()), schedulerState: ws.scheduler!.getState(), prepareMs: performance.now() - started - run.readMs };
     }),
 
-    denoiseStep: fromPromise<{ latent: number[]; rng: number[][]; ms: number }, { step: number; latent: number[]; rng: number[][]; run: Run; settings: ColorizeSettings }>(
+    denoiseStep: fromPromise<
+      { latent: number[]; rng: number[][]; schedulerState: SchedulerState; ms: number },
+      { step: number; latent: number[]; rng: number[][]; schedulerState: SchedulerState; run: Run; settings: ColorizeSettings }
+    >(
       async ({ input, signal }) => {
         const started = performance.now();
         if (ws.conditioning === undefined) {
-          // Restored from a snapshot: the noise continues where the stored latent left it.
+          // Restored from a snapshot: noise and scheduler continue where the stored latent left them.
           await prepareWorkspace(ws, signal, input.settings, input.run.seed);
           ws.generators = input.run.seeds.map((s, k) => createGenerator(s, input.rng[k]));
+          ws.scheduler!.setState(input.schedulerState);
         }
         const pack = await ensurePack(ws, input.settings);
         const scheduler = ws.scheduler!;
@@ -257,7 +259,7 @@ export function createPipelineActors(ws: RunWorkspace, validate: (options: Recor
         }
         throwIfCancelled(signal, ws.runtime.signal);
         const { prevSample } = scheduler.step({ modelOutput, timestep: t, sample, generator: ws.generators });
-        return { latent: Array.from(prevSample), rng: ws.generators!.map((g) => g.state()), ms: performance.now() - started };
+        return { latent: Array.from(prevSample), rng: ws.generators!.map((g) => g.state()), schedulerState: scheduler.getState(), ms: performance.now() - started };
       },
     ),
 

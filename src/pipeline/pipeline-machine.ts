@@ -1,13 +1,14 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { ErrorCode } from '../errors/index.js';
 import { InternalError, isColorWizardError } from '../errors/index.js';
-import type { SchedulerName } from '../schedulers/scheduler.js';
+import type { SchedulerName, SchedulerState } from '../schedulers/index.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { ColorIntent, ColorizedSample, PipelineStage, StageTimings } from './types.js';
 
 /**
- * The colorization state machine. It holds only serializable data (settings, step counter, the
- * current latent as numbers, timings, errors); heavy buffers live in the run's workspace, owned by
+ * The colorization state machine. It receives settings parsed where they entered (library call, CLI
+ * flags, HTTP body) and holds only serializable data (settings, step counter, the current latent,
+ * noise positions and scheduler state as numbers, timings, errors); heavy buffers live in the run's workspace, owned by
  * the actors the runner provides. No I/O here: every effect is an actor, so tests swap them with
  * `machine.provide`.
  */
@@ -31,18 +32,20 @@ export interface PreparedRun {
   latent: number[];
   /** Each sample's noise-generator position after drawing `latent` (RandomGenerator.state()). */
   rng: number[][];
+  /** The scheduler's state after `setTimesteps` (Scheduler.getState()). */
+  schedulerState: SchedulerState;
   understood: ColorIntent[];
 }
 
 export interface PipelineContext {
-  /** Raw options as given (validated in `validating`). */
-  options: Record<string, unknown>;
-  settings: ColorizeSettings | null;
-  run: Omit<PreparedRun, 'latent' | 'rng'> | null;
+  settings: ColorizeSettings;
+  run: Run | null;
   /** Current diffusion latent [N, C, h, w], flattened; JSON-safe so a persisted snapshot restores. */
   latent: number[] | null;
   /** Noise-generator positions that go with `latent`, so ancestral samplers resume with the same noise. */
   rng: number[][] | null;
+  /** Scheduler state that goes with `latent` (multistep history, Heun's stage), so every sampler resumes exactly. */
+  schedulerState: SchedulerState | null;
   step: number;
   timings: StageTimings;
   outputs: Omit<ColorizedSample, 'image'>[] | null;
@@ -50,7 +53,7 @@ export interface PipelineContext {
 }
 
 export interface PipelineInput {
-  options: Record<string, unknown>;
+  settings: ColorizeSettings;
 }
 
 const zeroTimings = (): StageTimings => ({
@@ -72,7 +75,27 @@ function notProvided<TOutput, TInput>(name: string) {
   });
 }
 
-type Run = Omit<PreparedRun, 'latent' | 'rng'>;
+type Run = Omit<PreparedRun, 'latent' | 'rng' | 'schedulerState'>;
+type StepInput = { step: number; latent: number[]; rng: number[][]; schedulerState: SchedulerState; run: Run; settings: ColorizeSettings };
+type StepOutput = { latent: number[]; rng: number[][]; schedulerState: SchedulerState; ms: number };
+
+/** The states a persisted snapshot resumes in (later ones need pixel buffers that snapshots lack). */
+export const RESUMABLE_STATES = ['loading', 'preparing', 'denoising', 'decoding'] as const;
+export type ResumableState = (typeof RESUMABLE_STATES)[number];
+
+/**
+ * The actor each resumable state invokes and its input, from context alone: the machine uses these,
+ * and a restored snapshot's child is rebuilt with them from the checked context (snapshot-schema.ts).
+ */
+export const STAGE_ACTORS = {
+  loading: { src: 'loadPack', input: (c: PipelineContext) => ({ settings: c.settings }) },
+  preparing: { src: 'prepare', input: (c: PipelineContext) => ({ settings: c.settings }) },
+  denoising: {
+    src: 'denoiseStep',
+    input: (c: PipelineContext): StepInput => ({ step: c.step, latent: c.latent!, rng: c.rng!, schedulerState: c.schedulerState!, run: c.run!, settings: c.settings }),
+  },
+  decoding: { src: 'decode', input: (c: PipelineContext) => ({ latent: c.latent!, run: c.run!, settings: c.settings }) },
+} as const satisfies Record<ResumableState, { src: string; input: (c: PipelineContext) => unknown }>;
 
 export function toPipelineError(error: unknown): PipelineError {
   if (isColorWizardError(error)) return { code: error.code, message: error.message, details: error.details };
@@ -86,10 +109,9 @@ export const pipelineMachine = setup({
     events: {} as { type: 'CANCEL' },
   },
   actors: {
-    validate: notProvided<ColorizeSettings, { options: Record<string, unknown> }>('validate'),
     loadPack: notProvided<{ ms: number }, { settings: ColorizeSettings }>('loadPack'),
     prepare: notProvided<PreparedRun & { readMs: number; prepareMs: number }, { settings: ColorizeSettings }>('prepare'),
-    denoiseStep: notProvided<{ latent: number[]; rng: number[][]; ms: number }, { step: number; latent: number[]; rng: number[][]; run: Run; settings: ColorizeSettings }>('denoiseStep'),
+    denoiseStep: notProvided<StepOutput, StepInput>('denoiseStep'),
     decode: notProvided<{ ms: number; upsampleMs: number }, { latent: number[]; run: Run; settings: ColorizeSettings }>('decode'),
     fuse: notProvided<{ ms: number }, { settings: ColorizeSettings }>('fuse'),
     encode: notProvided<{ ms: number; outputs: Omit<ColorizedSample, 'image'>[] }, { settings: ColorizeSettings; run: Run }>('encode'),
@@ -100,10 +122,11 @@ export const pipelineMachine = setup({
   actions: {
     recordError: assign({ error: ({ event }) => toPipelineError((event as { error?: unknown }).error) }),
     advanceStep: assign(({ context, event }) => {
-      const output = (event as unknown as { output: { latent: number[]; rng: number[][]; ms: number } }).output;
+      const output = (event as unknown as { output: StepOutput }).output;
       return {
         latent: output.latent,
         rng: output.rng,
+        schedulerState: output.schedulerState,
         step: context.step + 1,
         timings: { ...context.timings, denoiseMs: context.timings.denoiseMs + output.ms },
       };
@@ -112,31 +135,23 @@ export const pipelineMachine = setup({
 }).createMachine({
   id: 'colorize',
   context: ({ input }) => ({
-    options: input.options,
-    settings: null,
+    settings: input.settings,
     run: null,
     latent: null,
     rng: null,
+    schedulerState: null,
     step: 0,
     timings: zeroTimings(),
     outputs: null,
     error: null,
   }),
-  initial: 'validating',
+  initial: 'loading',
   on: { CANCEL: '.cancelled' },
   states: {
-    validating: {
-      invoke: {
-        src: 'validate',
-        input: ({ context }) => ({ options: context.options }),
-        onDone: { target: 'loading', actions: assign({ settings: ({ event }) => event.output }) },
-        onError: { target: 'failed', actions: 'recordError' },
-      },
-    },
     loading: {
       invoke: {
         src: 'loadPack',
-        input: ({ context }) => ({ settings: context.settings! }),
+        input: ({ context }) => STAGE_ACTORS.loading.input(context),
         onDone: { target: 'preparing', actions: assign({ timings: ({ context, event }) => ({ ...context.timings, loadMs: event.output.ms }) }) },
         onError: { target: 'failed', actions: 'recordError' },
       },
@@ -144,12 +159,12 @@ export const pipelineMachine = setup({
     preparing: {
       invoke: {
         src: 'prepare',
-        input: ({ context }) => ({ settings: context.settings! }),
+        input: ({ context }) => STAGE_ACTORS.preparing.input(context),
         onDone: {
           target: 'denoising',
           actions: assign(({ context, event }) => {
-            const { latent, rng, readMs, prepareMs, ...run } = event.output;
-            return { run, latent, rng, step: 0, timings: { ...context.timings, readMs, prepareMs } };
+            const { latent, rng, schedulerState, readMs, prepareMs, ...run } = event.output;
+            return { run, latent, rng, schedulerState, step: 0, timings: { ...context.timings, readMs, prepareMs } };
           }),
         },
         onError: { target: 'failed', actions: 'recordError' },
@@ -159,7 +174,7 @@ export const pipelineMachine = setup({
       always: { guard: ({ context }) => context.run !== null && context.run.timesteps.length === 0, target: 'decoding' },
       invoke: {
         src: 'denoiseStep',
-        input: ({ context }) => ({ step: context.step, latent: context.latent!, rng: context.rng!, run: context.run!, settings: context.settings! }),
+        input: ({ context }) => STAGE_ACTORS.denoising.input(context),
         onDone: [
           {
             guard: 'moreSteps',
@@ -178,7 +193,7 @@ export const pipelineMachine = setup({
     decoding: {
       invoke: {
         src: 'decode',
-        input: ({ context }) => ({ latent: context.latent!, run: context.run!, settings: context.settings! }),
+        input: ({ context }) => STAGE_ACTORS.decoding.input(context),
         onDone: {
           target: 'fusing',
           actions: assign({ timings: ({ context, event }) => ({ ...context.timings, decodeMs: event.output.ms, upsampleMs: event.output.upsampleMs }) }),
@@ -189,7 +204,7 @@ export const pipelineMachine = setup({
     fusing: {
       invoke: {
         src: 'fuse',
-        input: ({ context }) => ({ settings: context.settings! }),
+        input: ({ context }) => ({ settings: context.settings }),
         onDone: { target: 'encoding', actions: assign({ timings: ({ context, event }) => ({ ...context.timings, fuseMs: event.output.ms }) }) },
         onError: { target: 'failed', actions: 'recordError' },
       },
@@ -197,7 +212,7 @@ export const pipelineMachine = setup({
     encoding: {
       invoke: {
         src: 'encode',
-        input: ({ context }) => ({ settings: context.settings!, run: context.run! }),
+        input: ({ context }) => ({ settings: context.settings, run: context.run! }),
         onDone: {
           target: 'done',
           actions: assign(({ context, event }) => ({
@@ -218,5 +233,5 @@ export type PipelineMachine = typeof pipelineMachine;
 
 /** The stage a snapshot value maps to, for progress events. */
 export function stageOf(value: string): PipelineStage {
-  return (['validating', 'loading', 'preparing', 'denoising', 'decoding', 'fusing', 'encoding'] as const).find((s) => s === value) ?? 'done';
+  return (['loading', 'preparing', 'denoising', 'decoding', 'fusing', 'encoding'] as const).find((s) => s === value) ?? 'done';
 }

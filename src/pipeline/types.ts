@@ -10,7 +10,6 @@ export type RawImageInput =
 export type ColorizeInput = string | Buffer | Uint8Array | RawImageInput;
 
 export type PipelineStage =
-  | 'validating'
   | 'loading'
   | 'preparing'
   | 'denoising'

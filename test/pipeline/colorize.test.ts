@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { rgbToLightness } from '../../src/color/index.js';
-import { CancelledError, InputImageError, ModelPackError, OptionsError, SchedulerConfigError } from '../../src/errors/index.js';
+import { CancelledError, InputImageError, ModelPackError, OptionsError } from '../../src/errors/index.js';
 import { readImage } from '../../src/image/index.js';
 import type { ProgressEvent } from '../../src/pipeline/index.js';
-import { colorize, createColorizeActor, runColorizeActor } from '../../src/pipeline/index.js';
+import { colorize, colorizeWithSettings, ColorizeOptionsSchema, createColorizeActor, runColorizeActor, validateOptions } from '../../src/pipeline/index.js';
 import { SCHEDULER_NAMES } from '../../src/schedulers/index.js';
 import { grayImage, TINY_PACK } from '../helpers/tiny-pack.js';
 
@@ -148,6 +148,20 @@ describe('colorize above decodeMaxPixels', () => {
   });
 });
 
+describe('settings parsed once', () => {
+  it('colorizeWithSettings runs settings parsed at the caller’s boundary without parsing them again', async () => {
+    const spy = vi.spyOn(ColorizeOptionsSchema, 'safeParse');
+    try {
+      const settings = validateOptions({ model, seed: 4, steps: 2 });
+      const result = await colorizeWithSettings(input, settings);
+      expect(result.seed).toBe(4);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
 describe('persisted snapshots', () => {
   /** Runs until denoising step `step`, persists the snapshot as JSON, stops, and resumes it in a new actor. */
   async function stopAndResume(options: Parameters<typeof colorize>[1], step: number) {
@@ -202,25 +216,41 @@ describe('persisted snapshots', () => {
     });
   }
 
-  // Issue 13 item 1: every scheduler either resumes bit-exact or refuses with a reason, at several steps.
-  const STATEFUL = new Set(['heun', 'dpmpp-2m', 'dpmpp-2m-karras', 'unipc']);
+  // Issue 13 item 1: every scheduler resumes bit-exact at several steps (for Heun, step 1 and 3 fall between its two stages).
   for (const scheduler of SCHEDULER_NAMES) {
-    it(`${scheduler}: ${STATEFUL.has(scheduler) ? 'resumes bit-exact before its first step, refuses later with SCHEDULER_CONFIG' : 'resumes bit-exact at steps 0, 1 and 3 (noise position included)'}`, async () => {
+    it(`${scheduler}: resumes bit-exact at steps 0, 1 and 3 (noise position and scheduler state included)`, async () => {
       const options = { model, seed: 5, steps: 4, scheduler, samples: 2, prompt: 'red car' };
       const straight = await colorize(input, options);
       for (const step of [0, 1, 3]) {
         const persisted = await persistAt(options, step);
-        if (STATEFUL.has(scheduler) && step > 0) {
-          expect(() => createColorizeActor(input, options, { snapshot: persisted })).toThrow(SchedulerConfigError);
-          expect(() => createColorizeActor(input, options, { snapshot: persisted })).toThrow(new RegExp(`cannot resume at denoising step ${step + 1}: the ${scheduler} scheduler`));
-          continue;
-        }
         const second = createColorizeActor(input, options, { snapshot: persisted });
         const resumed = await runColorizeActor(second.actor, second.workspace);
         for (const k of [0, 1]) expect(resumed.samples[k].image.equals(straight.samples[k].image), `${scheduler} resumed at step ${step}, sample ${k + 1}`).toBe(true);
       }
     });
   }
+
+  it('restores from the checked context: a tampered copy in the invoked child is not used', async () => {
+    const options = { model, seed: 3, steps: 4, scheduler: 'dpmpp-2m' as const };
+    const persisted = (await persistAt(options, 2)) as { context: Record<string, any>; children: Record<string, any> };
+    const ctx = persisted.context;
+    for (const bad of [
+      { ...persisted, context: { ...ctx, schedulerState: null } },
+      { ...persisted, context: { ...ctx, schedulerState: { ...ctx.schedulerState, stepIndex: 1 } } },
+      { ...persisted, context: { ...ctx, settings: { ...ctx.settings, samples: 2 } } },
+      { ...persisted, value: 'encoding' },
+      { ...persisted, status: 'done' },
+    ]) {
+      expect(() => createColorizeActor(input, {}, { snapshot: bad })).toThrow(OptionsError);
+    }
+    const tampered = structuredClone(persisted);
+    const [id] = Object.keys(tampered.children);
+    tampered.children[id].snapshot.input.latent = 'not a latent';
+    tampered.children[id].snapshot.input.schedulerState = { bogus: true };
+    const resumed = createColorizeActor(input, {}, { snapshot: tampered });
+    const result = await runColorizeActor(resumed.actor, resumed.workspace);
+    expect(result.samples[0].image.equals((await colorize(input, options)).samples[0].image)).toBe(true);
+  });
 
   it('validates a restored snapshot with zod instead of trusting it', async () => {
     const persisted = (await persistAt({ model, seed: 5, steps: 4, scheduler: 'ddim' }, 1)) as { context: Record<string, unknown> };
