@@ -6,7 +6,7 @@ import { CancelledError, EXIT_CODES, exitCodeFor, InputImageError, isColorWizard
 import { writeFileAtomic } from '../files/index.js';
 import { loadModelPack } from '../packs/index.js';
 import type { ColorizeResult, ColorizeSettings, ColorHint, ColorStroke } from '../pipeline/index.js';
-import { colorize, validateOptions } from '../pipeline/index.js';
+import { colorizeWithSettings, validateOptions } from '../pipeline/index.js';
 import { parseExecutionProvider, validateSessionSettings, type SessionSettings } from '../runtime/index.js';
 import { SCHEDULER_NAMES } from '../schedulers/index.js';
 import { collectInputs } from './collect-inputs.js';
@@ -161,7 +161,7 @@ async function colorizeFiles(
       if (file.problem !== undefined) throw new InputImageError(file.problem);
       // Checked before the run, so a refused output costs no colorization; the write re-checks atomically.
       await checkTargets(plan[i]!, inputPaths, flags.overwrite === true);
-      const result = await colorize(file.path, { ...options, signal: controller.signal, session, onProgress: bar.update });
+      const result = await colorizeWithSettings(file.path, settings, { signal: controller.signal, session, onProgress: bar.update });
       bar.done();
       const outputs = await writeSamples(result, plan[i]!, flags.overwrite === true);
       report(flags, file.path, result, outputs);

@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isColorWizardError } from '../errors/index.js';
-import type { ColorizeOptions, ProgressEvent } from '../pipeline/types.js';
+import type { ProgressEvent } from '../pipeline/types.js';
+import { validateOptions } from '../pipeline/validate-options.js';
 import { errorInfo, type ErrorInfo } from '../server/http-errors.js';
 import { CANCEL_MESSAGES, timeoutError, type AbortReason, type JobStateName } from '../server/job-machine.js';
 import { EVENT_LOG_LIMIT, summarize, type JobEventName } from '../server/job-queue.js';
@@ -153,7 +154,8 @@ export class QueueWorker {
     let outcome: { state: Exclude<JobStateName, 'queued' | 'running'>; fields: Partial<JobRecord> };
     try {
       const image = await this.#options.store.readInput(id);
-      const result = await this.#options.workers.run(image, { ...(record.options as ColorizeOptions), signal: controller.signal, onProgress });
+      // The record crossed a process boundary (Redis): its options are parsed here, once, like an HTTP body's.
+      const result = await this.#options.workers.run(image, { ...validateOptions(record.options), signal: controller.signal, onProgress });
       await this.#options.store.putSamples(id, result.samples);
       await this.#options.store.deleteInput(id);
       outcome = { state: 'done', fields: { result: summarize(result) } };

@@ -1,7 +1,7 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { nanoid } from 'nanoid';
-import type { ColorizeOptionsInput } from '../pipeline/options-schema.js';
+import type { ColorizeSettings } from '../pipeline/options-schema.js';
 import { HttpError } from '../server/http-errors.js';
 import { CANCEL_MESSAGES, timeoutError, type AbortReason } from '../server/job-machine.js';
 import { EVENT_LOG_LIMIT, type JobEventRecord, type JobView } from '../server/job-queue.js';
@@ -161,7 +161,7 @@ export class RedisJobs implements Jobs {
     });
   }
 
-  async submit(image: Buffer, options: ColorizeOptionsInput, { retain = true } = {}): Promise<JobHandle> {
+  async submit(image: Buffer, options: ColorizeSettings, { retain = true } = {}): Promise<JobHandle> {
     if (this.#closing) throw new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down', undefined, { 'retry-after': '30' });
     if (this.unavailable() !== undefined) throw unreachableError();
     if (!this.hasRoom()) {

@@ -1,6 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { InternalError, isColorWizardError } from '../errors/index.js';
-import type { ColorizeOptionsInput } from '../pipeline/options-schema.js';
+import type { ColorizeSettings } from '../pipeline/options-schema.js';
 import type { SchedulerName } from '../schedulers/scheduler.js';
 import type { ColorizedSample, ProgressEvent, StageTimings } from '../pipeline/types.js';
 import { errorInfo, type ErrorInfo } from './http-errors.js';
@@ -40,7 +40,7 @@ export interface RunInput {
   jobId: string;
   retain: boolean;
   image: Buffer;
-  options: ColorizeOptionsInput;
+  options: ColorizeSettings;
   signal: AbortSignal;
   onProgress: (event: ProgressEvent) => void;
 }
@@ -54,7 +54,7 @@ export interface RunOutput {
 export interface JobInput {
   id: string;
   image: Buffer;
-  options: ColorizeOptionsInput;
+  options: ColorizeSettings;
   /** Run-time limit in ms (≤ 2^31-1). */
   timeoutMs: number;
   /** False for synchronous requests: the run returns its images instead of storing them. */

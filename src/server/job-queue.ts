@@ -1,7 +1,7 @@
 import { nanoid } from 'nanoid';
 import { createActor, fromPromise, type Actor } from 'xstate';
-import type { ColorizeOptionsInput } from '../pipeline/options-schema.js';
-import type { ColorizeInput, ColorizeOptions, ColorizeResult, ProgressEvent } from '../pipeline/types.js';
+import type { ColorizeSettings } from '../pipeline/options-schema.js';
+import type { ColorizeInput, ColorizeResult, ColorizeRuntimeOptions, ProgressEvent } from '../pipeline/types.js';
 import { HttpError, type ErrorInfo } from './http-errors.js';
 import { jobMachine, TERMINAL_STATES, type AbortReason, type JobStateName, type ResultSummary, type RunInput, type RunOutput } from './job-machine.js';
 import type { JobHandle, Jobs, JobStats } from './jobs.js';
@@ -9,7 +9,8 @@ import type { ResultStore } from './result-store.js';
 import { estimateRetryAfter } from './retry-after.js';
 import { MAX_TIMER_MS } from './settings.js';
 
-export type ColorizeFn = (input: ColorizeInput, options: ColorizeOptions) => Promise<ColorizeResult>;
+/** The library's colorize for settings the server parsed once (checkSubmission), with the job's signal and progress. */
+export type ColorizeFn = (input: ColorizeInput, options: ColorizeSettings & Pick<ColorizeRuntimeOptions, 'signal' | 'onProgress'>) => Promise<ColorizeResult>;
 
 export interface JobQueueOptions {
   colorize: ColorizeFn;
@@ -150,7 +151,7 @@ export class JobQueue implements Jobs {
   }
 
   /** Queues a job, or throws 503 (queue full or shutting down) with Retry-After. */
-  submit(image: Buffer, options: ColorizeOptionsInput, { retain = true } = {}): Job {
+  submit(image: Buffer, options: ColorizeSettings, { retain = true } = {}): Job {
     if (this.#closing) {
       throw new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down', undefined, { 'retry-after': '30' });
     }

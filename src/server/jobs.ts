@@ -1,4 +1,4 @@
-import type { ColorizeOptionsInput } from '../pipeline/options-schema.js';
+import type { ColorizeSettings } from '../pipeline/options-schema.js';
 import type { AbortReason, JobStateName, RunOutput } from './job-machine.js';
 import type { JobEventRecord, JobView } from './job-queue.js';
 
@@ -35,7 +35,7 @@ export interface Jobs {
   /** Seconds a refused client should wait, 1..300. */
   retryAfterSeconds(): number;
   /** Queues a job or throws an HttpError (503 with Retry-After when full or unavailable). */
-  submit(image: Buffer, options: ColorizeOptionsInput, opts?: { retain?: boolean }): JobHandle | Promise<JobHandle>;
+  submit(image: Buffer, options: ColorizeSettings, opts?: { retain?: boolean }): JobHandle | Promise<JobHandle>;
   get(id: string): JobHandle | undefined;
   /** Queued jobs end at once, running ones before their next model call. */
   cancel(job: JobHandle, reason?: AbortReason): void;

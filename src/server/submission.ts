@@ -54,9 +54,10 @@ export async function readRawSubmission(request: FastifyRequest): Promise<RawSub
   const body = request.body;
   if (Buffer.isBuffer(body)) return { image: body, options: parseJsonText(queryOptions(request), 'the "options" query parameter') };
   if (body === undefined || body === null) throw new HttpError(400, 'BAD_REQUEST', 'send the image as multipart/form-data (field "image"), as JSON ({"image": base64}), or as the raw body');
-  const parsed = JsonSubmissionSchema.safeParse(body);
+  // The envelope only: `options` are parsed once, by checkSubmission, as for every transport.
+  const parsed = JsonSubmissionSchema.extend({ options: z.unknown().optional() }).safeParse(body);
   if (!parsed.success) throw invalid(parsed.error);
-  return { image: decodeBase64(parsed.data.image), options: (body as { options?: unknown }).options };
+  return { image: decodeBase64(parsed.data.image), options: parsed.data.options };
 }
 
 async function readMultipart(request: FastifyRequest): Promise<RawSubmission> {

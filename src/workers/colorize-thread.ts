@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { InternalError, isColorWizardError } from '../errors/index.js';
 import { loadModelPack } from '../packs/index.js';
-import { colorize } from '../pipeline/index.js';
+import { colorizeWithSettings } from '../pipeline/index.js';
 import type { WorkerReply, WorkerRequest } from './colorize-workers.js';
 
 /** One worker thread of ThreadWorkers: runs colorize() on its own event loop, one request at a time. */
@@ -28,8 +28,9 @@ async function handle(request: Exclude<WorkerRequest, { type: 'cancel' }>): Prom
       reply({ type: 'done', id: request.id });
       return;
     }
-    const result = await colorize(request.image, {
-      ...request.options,
+    // Settings were parsed where they entered (an HTTP body, a Redis record): this thread runs them as they are.
+    const result = await colorizeWithSettings(request.image, request.settings, {
+      session: request.session,
       signal: controller.signal,
       onProgress: (event) => reply({ type: 'progress', id: request.id, event }),
     });

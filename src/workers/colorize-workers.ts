@@ -1,4 +1,8 @@
-import type { ColorizeOptions, ColorizeResult } from '../pipeline/types.js';
+import type { ColorizeSettings } from '../pipeline/options-schema.js';
+import type { ColorizeOptions, ColorizeResult, ColorizeRuntimeOptions } from '../pipeline/types.js';
+
+/** A run's settings, parsed once where they entered (validateOptions), with its signal and progress callback. */
+export type WorkerRunOptions = ColorizeSettings & Pick<ColorizeRuntimeOptions, 'signal' | 'onProgress'>;
 
 /**
  * Where colorizations run, away from the caller's event loop. The HTTP server in one process uses
@@ -7,8 +11,8 @@ import type { ColorizeOptions, ColorizeResult } from '../pipeline/types.js';
  */
 export interface ColorizeWorkers {
   readonly size: number;
-  /** Like colorize(): `signal` cancels before the next model call, `onProgress` reports stages. */
-  run(image: Buffer, options: ColorizeOptions): Promise<ColorizeResult>;
+  /** Like colorizeWithSettings(): `signal` cancels before the next model call, `onProgress` reports stages. */
+  run(image: Buffer, options: WorkerRunOptions): Promise<ColorizeResult>;
   /** Starts every worker and loads `model` (the default pack when absent) in each. */
   warmup(model?: string): Promise<void>;
   /** Stops every worker; runs still going reject with CancelledError. */
@@ -17,7 +21,7 @@ export interface ColorizeWorkers {
 
 /** Messages between the pool and one worker thread (structured-clone data only). */
 export type WorkerRequest =
-  | { type: 'run'; id: number; image: Buffer; options: Omit<ColorizeOptions, 'signal' | 'onProgress'> }
+  | { type: 'run'; id: number; image: Buffer; settings: ColorizeSettings; session?: ColorizeOptions['session'] }
   | { type: 'cancel'; id: number }
   | { type: 'warmup'; id: number; model?: string; session?: ColorizeOptions['session'] };
 

@@ -6,7 +6,7 @@ import { CancelledError, InternalError } from '../errors/index.js';
 import { PACKAGE_ROOT } from '../packs/package-root.js';
 import { errorFromPipeline } from '../pipeline/index.js';
 import type { ColorizeOptions, ColorizeResult } from '../pipeline/types.js';
-import type { ColorizeWorkers, WorkerReply, WorkerRequest } from './colorize-workers.js';
+import type { ColorizeWorkers, WorkerReply, WorkerRequest, WorkerRunOptions } from './colorize-workers.js';
 
 export interface ThreadWorkersOptions {
   /** Worker threads, i.e. runs at the same time. */
@@ -58,11 +58,11 @@ export class ThreadWorkers implements ColorizeWorkers {
     await Promise.all(this.#slots.map((slot) => this.#request(slot, (id) => ({ type: 'warmup', id, model, session: this.#session }), undefined, false)));
   }
 
-  async run(image: Buffer, options: ColorizeOptions): Promise<ColorizeResult> {
-    const { signal, onProgress, ...rest } = options;
+  async run(image: Buffer, options: WorkerRunOptions): Promise<ColorizeResult> {
+    const { signal, onProgress, ...settings } = options;
     if (signal?.aborted) throw new CancelledError('The colorization was cancelled before it started.');
     const slot = await this.#acquire(signal);
-    const result = await this.#request(slot, (id) => ({ type: 'run', id, image, options: { session: this.#session, ...rest } }), { signal, onProgress }, true);
+    const result = await this.#request(slot, (id) => ({ type: 'run', id, image, settings, session: this.#session }), { signal, onProgress }, true);
     const done = result!;
     // Structured clone delivers Uint8Array; callers get Buffers as from colorize().
     for (const sample of done.samples) sample.image = Buffer.from(sample.image.buffer, sample.image.byteOffset, sample.image.byteLength);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ColorizeOptionsSchema } from '../../src/pipeline/options-schema.js';
 import { ErrorBodySchema } from '../../src/server/api-schemas.js';
 import { createServer, type CreateServerOptions } from '../../src/server/index.js';
 import { SCHEDULER_NAMES } from '../../src/schedulers/index.js';
@@ -79,5 +80,21 @@ describe('multipart options part', () => {
     const { app } = await server();
     const response = await post(app, [{ name: 'options', value: '{nope', type: 'application/json' }]);
     expect(expectOptionsError(response).message).toContain('not valid JSON');
+  });
+});
+
+describe('options parsed once', () => {
+  it('a JSON body’s options are parsed once, and their issues read as multipart’s do', async () => {
+    const { app } = await server();
+    const spy = vi.spyOn(ColorizeOptionsSchema, 'safeParse');
+    try {
+      const bad = await app.inject({ method: 'POST', url: '/v1/colorizations', payload: { image: grayPng().toString('base64'), options: { samples: 0 } } });
+      expect(expectOptionsError(bad).details!.issues).toEqual([expect.objectContaining({ path: ['samples'] })]);
+      const good = await app.inject({ method: 'POST', url: '/v1/colorizations', payload: { image: grayPng().toString('base64'), options: { samples: 2 } } });
+      expect(good.statusCode).toBe(202);
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

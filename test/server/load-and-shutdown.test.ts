@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
+import { validateOptions } from '../../src/pipeline/validate-options.js';
 import { JobSchema } from '../../src/server/api-schemas.js';
 import { createServer } from '../../src/server/index.js';
 import { serve } from '../../src/server/serve.js';
@@ -129,7 +130,7 @@ describe('graceful shutdown', () => {
     const fake = new FakeLibrary({ steps: 10_000, stepMs: 5 });
     app = await createServer({ colorize: fake.colorize, shutdownGraceSeconds: 0.05 });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    const job = app.colorWizardJobs.submit(grayPng(), {});
+    const job = app.colorWizardJobs.submit(grayPng(), validateOptions({}));
     await waitFor(() => fake.modelCalls >= 1);
     const started = Date.now();
     await app.close();
