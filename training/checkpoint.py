@@ -13,7 +13,9 @@ from __future__ import annotations
 import glob
 import inspect
 import os
+import subprocess
 import sys
+from typing import Optional
 
 import torch
 
@@ -29,6 +31,16 @@ def torch_load(path: str) -> dict:
     if "weights_only" in inspect.signature(torch.load).parameters:
         kw["weights_only"] = False
     return torch.load(path, **kw)
+
+
+def git_sha() -> Optional[str]:
+    """Commit of the code that trains, recorded in each checkpoint (None outside a git checkout)."""
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        return subprocess.check_output(["git", "-C", repo, "rev-parse", "HEAD"], stderr=subprocess.DEVNULL,
+                                       text=True).strip()
+    except Exception:
+        return None
 
 
 META_KEYS = ("config", "stage", "steps", "seconds", "history", "tokenizer", "git_sha", "data_manifest_sha256",

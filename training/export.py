@@ -13,7 +13,6 @@ import argparse
 import inspect
 import json
 import os
-import subprocess
 import sys
 from typing import Dict, List, Optional
 
@@ -143,14 +142,6 @@ def _tensor_json(t: torch.Tensor) -> dict:
 
 def _spec(name, dtype, shape):
     return {"name": name, "dtype": dtype, "shape": list(shape)}
-
-
-def git_sha() -> Optional[str]:
-    try:
-        return subprocess.check_output(["git", "-C", REPO, "rev-parse", "HEAD"], stderr=subprocess.DEVNULL,
-                                       text=True).strip()
-    except Exception:
-        return None
 
 
 # ---------------------------------------------------------------------------------------------

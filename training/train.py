@@ -31,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from config import Config, get_config  # noqa: E402
 from data import PhotoSet, manifest_sha256, random_hints, resize, to_model_lab  # noqa: E402
 from diffusion import Schedule  # noqa: E402
-from export import git_sha  # noqa: E402
+from checkpoint import git_sha  # noqa: E402
 from model import ColorWizard, count_params  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
 

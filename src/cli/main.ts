@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, exitCodeFor, isColorWizardError } from '../errors/index.js';
-import { packageVersion } from './package-version.js';
+import { packageVersion } from '../packs/package-version.js';
 import { registerColorizeCommand } from './colorize-command.js';
 import { registerEvalCommand } from './eval-command.js';
 import { registerServeCommand } from './serve-command.js';

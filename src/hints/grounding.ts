@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InternalError } from '../errors/index.js';
-import type { ColorIntent } from '../pipeline/types.js';
+import type { ColorIntent } from '../prompts/parse-prompt.js';
 import type { ResolvedHint } from './hint-shapes.js';
 
 /** One object a detector found: a COCO label, its box in input pixels (x, y, w, h) and a score 0..1. */

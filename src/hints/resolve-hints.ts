@@ -1,5 +1,5 @@
 import { OptionsError } from '../errors/index.js';
-import type { ColorHint, ColorStroke } from '../pipeline/options-schema.js';
+import type { ColorHint, ColorStroke } from '../prompts/color-hint.js';
 import { hexToAb } from '../prompts/parse-prompt.js';
 import type { ResolvedHint } from './hint-shapes.js';
 

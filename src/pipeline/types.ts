@@ -1,6 +1,9 @@
 import type { Detector } from '../hints/grounding.js';
 import type { SchedulerName } from '../schedulers/scheduler.js';
+import type { ColorIntent } from '../prompts/parse-prompt.js';
 import type { ColorizeOptionsInput } from './options-schema.js';
+
+export type { ColorIntent } from '../prompts/parse-prompt.js';
 
 /** Raw input: interleaved sRGB pixels, or a lightness plane (CIE L, 0..100). */
 export type RawImageInput =
@@ -43,21 +46,6 @@ export interface ColorizeRuntimeOptions {
 }
 
 export type ColorizeOptions = ColorizeOptionsInput & ColorizeRuntimeOptions;
-
-/** What the prompt parser understood: a color word bound to the words it describes. */
-export interface ColorIntent {
-  color: string;
-  /** Lab chroma target of the color word (a, b). */
-  ab: [number, number];
-  target: string;
-  phrase: string;
-  /** Whether an object detector found the target, so its colour was placed on the object's region. */
-  grounded: boolean;
-  /** The detected object (label, box x, y, w, h in input pixels, score), when grounded. */
-  label?: string;
-  box?: [number, number, number, number];
-  score?: number;
-}
 
 export interface ColorizedSample {
   /** 1-based index. */

@@ -1,5 +1,5 @@
 import { OptionsError } from '../errors/index.js';
-import type { ColorHint } from '../pipeline/options-schema.js';
+import type { ColorHint } from './color-hint.js';
 import { hexToAb } from './parse-prompt.js';
 
 /** Lab a/b normalization shared with training (docs/model-pack.md). */

@@ -1,4 +1,7 @@
 export { parsePrompt, parseHexColor, hexToAb } from './parse-prompt.js';
+export type { ColorIntent } from './parse-prompt.js';
+export { ColorHintSchema, ColorStrokeSchema, HEX_COLOR } from './color-hint.js';
+export type { ColorHint, ColorStroke } from './color-hint.js';
 export { createPromptTokenizer } from './tokenize.js';
 export type { PromptTokenizer } from './tokenize.js';
 export { buildHintMap, buildHintMapFromPoints, checkHintBounds, AB_SCALE } from './hint-map.js';

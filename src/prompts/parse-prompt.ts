@@ -1,8 +1,22 @@
 import { rgbToLab } from '../color/index.js';
 import { OptionsError } from '../errors/index.js';
-import { HEX_COLOR } from '../pipeline/options-schema.js';
-import type { ColorIntent } from '../pipeline/types.js';
+import { HEX_COLOR } from './color-hint.js';
 import { COLOR_LEXICON, COLOR_MODIFIERS } from './color-lexicon.js';
+
+/** What the prompt parser understood: a color word bound to the words it describes. */
+export interface ColorIntent {
+  color: string;
+  /** Lab chroma target of the color word (a, b). */
+  ab: [number, number];
+  target: string;
+  phrase: string;
+  /** Whether an object detector found the target, so its colour was placed on the object's region. */
+  grounded: boolean;
+  /** The detected object (label, box x, y, w, h in input pixels, score), when grounded. */
+  label?: string;
+  box?: [number, number, number, number];
+  score?: number;
+}
 
 const STOP_WORDS = new Set(['a', 'an', 'the', 'of', 'with', 'in', 'on', 'under', 'above', 'and', 'photo', 'picture', 'image']);
 

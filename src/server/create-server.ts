@@ -2,7 +2,7 @@ import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolve } from 'node:path';
-import { packageVersion } from '../cli/package-version.js';
+import { packageVersion } from '../packs/package-version.js';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { toHttpError } from './http-errors.js';
 import { InternalError } from '../errors/index.js';
