@@ -1,5 +1,5 @@
 /** Color Wizard's public API: colorize photos, load model packs, the color math, and the typed errors. */
-export { colorize, createColorizeActor, runColorizeActor, pipelineMachine, ColorizeOptionsSchema, validateOptions, adjustStrength } from './pipeline/index.js';
+export { colorize, colorizeWithSettings, createColorizeActor, runColorizeActor, pipelineMachine, ColorizeOptionsSchema, validateOptions, adjustStrength } from './pipeline/index.js';
 export type {
   ColorizeInput,
   ColorizeOptions,
@@ -18,7 +18,7 @@ export type {
 export { loadModelPack, unloadModelPacks, listModelPacks, ManifestSchema, manifestJsonSchema, DEFAULT_PACK_NAME } from './packs/index.js';
 export type { Manifest, ModelPack, ModelPackInfo } from './packs/index.js';
 export { createScheduler, SCHEDULER_NAMES, parseSchedulerConfig } from './schedulers/index.js';
-export type { Scheduler, SchedulerName } from './schedulers/index.js';
+export type { Scheduler, SchedulerName, SchedulerState } from './schedulers/index.js';
 export { createGenerator, sampleSeed } from './random/index.js';
 export type { RandomGenerator } from './random/index.js';
 export { rgbToLab, rgbToLightness, mergeLightness } from './color/index.js';

@@ -25,7 +25,7 @@ export const ErrorBodySchema = z.object({ error: ErrorInfoSchema }).register(api
 
 export const ProgressSchema = z
   .object({
-    stage: z.string().describe('validating, loading, preparing, denoising, decoding, fusing, encoding, done'),
+    stage: z.string().describe('loading, preparing, denoising, decoding, fusing, encoding, done'),
     step: z.number().int().optional().describe('1-based denoising step k'),
     totalSteps: z.number().int().optional().describe('K'),
     fraction: z.number().min(0).max(1),
