@@ -21,7 +21,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import PhotoSet, resize, to_model_lab  # noqa: E402
-from semantic import SemanticEncoder  # noqa: E402
+from semantic import SemanticEncoder, load_semantic_state  # noqa: E402
 
 CACHE_SIZE = 128
 
@@ -58,9 +58,7 @@ def main(argv=None):
     state_path = os.path.join(args.out, "semantic_state.pt")
     grid = args.input_size // 16
     if os.path.exists(state_path):
-        st = torch.load(state_path)
-        for k in ("mean", "std", "basis"):
-            getattr(enc, k).copy_(st[k])
+        load_semantic_state(enc, torch.load(state_path))
     else:
         train = PhotoSet(args.shards, "train", CACHE_SIZE, limit=args.limit)
         rng = np.random.RandomState(0)

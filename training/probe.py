@@ -29,7 +29,7 @@ from cache_semantic import CACHE_SIZE, open_features  # noqa: E402
 from colors import srgb_to_lab  # noqa: E402
 from data import PhotoSet, resize, to_model_lab  # noqa: E402
 from eval import DEFAULT_EVAL, ciede2000, colorfulness, load_eval_images, merge_exact_l  # noqa: E402
-from semantic import SemanticEncoder  # noqa: E402
+from semantic import SemanticEncoder, load_semantic_state  # noqa: E402
 
 
 def head(cin: int) -> nn.Module:
@@ -106,9 +106,7 @@ def main(argv=None):
     st = torch.load(os.path.join(args.features, "semantic_state.pt"))
     feats = open_features(args.features, "train", len(photos), st["channels"], st["input_size"] // 16)
     rows = int(open(os.path.join(args.features, f"train-{len(photos)}.done")).read())
-    enc = SemanticEncoder(st["input_size"], st["channels"])
-    for k in ("mean", "std", "basis"):
-        getattr(enc, k).copy_(st[k])
+    enc = load_semantic_state(SemanticEncoder(st["input_size"], st["channels"]), st)
     images = load_eval_images(DEFAULT_EVAL, args.size)
     report = {"evalImages": len(images), "trainPhotos": rows, "secondsPerCandidate": args.seconds,
               "candidates": {"gray": evaluate("gray", None, images, enc)}}

@@ -92,6 +92,13 @@ def semantic_state(enc: SemanticEncoder) -> dict:
             "input_size": enc.input_size, "channels": enc.channels}
 
 
+def load_semantic_state(enc: SemanticEncoder, state: dict) -> SemanticEncoder:
+    """Restore the fitted standardization and PCA basis (semantic_state.pt or a checkpoint's copy)."""
+    for k in ("mean", "std", "basis"):
+        getattr(enc, k).copy_(state[k])
+    return enc
+
+
 def attach_semantic(model, state: Optional[dict]) -> Optional[SemanticEncoder]:
     """Give a ColorWizard of a semantic config its frozen encoder, outside its state dict (checkpoints stay
     slim; the detector's weights are the npm package's). Returns the encoder, or None for other configs."""
@@ -100,8 +107,7 @@ def attach_semantic(model, state: Optional[dict]) -> Optional[SemanticEncoder]:
         return None
     enc = SemanticEncoder(cfg.semantic_input_size, cfg.semantic_channels)
     if state:
-        for k in ("mean", "std", "basis"):
-            getattr(enc, k).copy_(state[k])
+        load_semantic_state(enc, state)
     model.__dict__["semantic_encoder"] = enc.to(next(model.parameters()).device)
     return enc
 

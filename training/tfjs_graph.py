@@ -41,7 +41,7 @@ def _fused(attr: dict) -> List[str]:
     return [base64.b64decode(x).decode() for x in attr.get("fused_ops", {}).get("list", {}).get("s", [])]
 
 
-def _same_pad(x: torch.Tensor, k: Sequence[int], s: Sequence[int], d: Sequence[int]) -> torch.Tensor:
+def _same_pad(x: torch.Tensor, k: Sequence[int], s: Sequence[int], d: Sequence[int], value: float = 0.0) -> torch.Tensor:
     """TF SAME padding: total = max((ceil(n/s)-1)*s + (k-1)*d + 1 - n, 0), the odd pixel at the end."""
     pads = []
     for n, kk, ss, dd in zip(x.shape[-2:], k, s, d):
@@ -49,7 +49,7 @@ def _same_pad(x: torch.Tensor, k: Sequence[int], s: Sequence[int], d: Sequence[i
         total = max((math.ceil(n / ss) - 1) * ss + (kk - 1) * dd + 1 - n, 0)
         pads.append((total // 2, total - total // 2))
     (t, b), (l, r) = pads
-    return F.pad(x, (l, r, t, b)) if (t or b or l or r) else x
+    return F.pad(x, (l, r, t, b), value=value) if (t or b or l or r) else x
 
 
 def _legacy_resize(x: torch.Tensor, size: Sequence[int]) -> torch.Tensor:
@@ -241,11 +241,7 @@ class TfjsGraph(nn.Module):
                 s = _ints(a, "strides")[1:3]
                 xx = ins[0]
                 if _s(a, "padding") == "SAME":
-                    pads = []
-                    for n, kk, ss in zip(xx.shape[-2:], k, s):
-                        total = max((math.ceil(int(n) / ss) - 1) * ss + kk - int(n), 0)
-                        pads.append((total // 2, total - total // 2))
-                    xx = F.pad(xx, (pads[1][0], pads[1][1], pads[0][0], pads[0][1]), value=float("-inf"))
+                    xx = _same_pad(xx, k, s, (1, 1), value=float("-inf"))
                 y = F.max_pool2d(xx, k, s)
             else:
                 raise NotImplementedError(f"{name}: op {op} is not implemented by the tfjs importer")

@@ -31,16 +31,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from config import Config, get_config  # noqa: E402
 from data import PhotoSet, manifest_sha256, random_hints, resize, to_model_lab  # noqa: E402
 from diffusion import Schedule  # noqa: E402
-from checkpoint import git_sha  # noqa: E402
+from checkpoint import git_sha, torch_load  # noqa: E402
 from model import ColorWizard, count_params  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-
-def torch_load_plain(path: str) -> dict:
-    from checkpoint import torch_load
-    return torch_load(path)
 
 
 STAGES = ("vqvae", "prior", "guider")
@@ -123,7 +119,7 @@ class Trainer:
             torch.backends.cudnn.allow_tf32 = True
             torch.backends.cudnn.benchmark = True
         self.ckpt_path = os.path.join(self.run, "ckpt.pt")
-        from checkpoint import read_checkpoint, torch_load
+        from checkpoint import read_checkpoint
         self.ckpt = torch_load(self.ckpt_path) if os.path.exists(self.ckpt_path) else None
         if self.ckpt is None and args.init_from:  # e.g. slim weights brought back from an earlier device run
             self.ckpt = read_checkpoint(args.init_from)
@@ -162,7 +158,7 @@ class Trainer:
         """Cached semantic features (cache_semantic.py), row i = photo i of the split."""
         from cache_semantic import open_features
         cfg = self.cfg
-        state = torch_load_plain(os.path.join(folder, "semantic_state.pt"))
+        state = torch_load(os.path.join(folder, "semantic_state.pt"))
         if (state["input_size"], state["channels"]) != (cfg.semantic_input_size, cfg.semantic_channels):
             raise ValueError(f"{folder}: features are {state['channels']} channels at input {state['input_size']}, "
                              f"config wants {cfg.semantic_channels} at {cfg.semantic_input_size}")
