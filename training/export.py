@@ -62,7 +62,9 @@ class TextEncoderExport(nn.Module):
         return self.m(input_ids, attention_mask)
 
 
-class GrayEncoderExport(nn.Module):
+class LightnessExport(nn.Module):
+    """Components that read only l (gray encoder, semantic encoder): the contract's input name."""
+
     def __init__(self, m):
         super().__init__()
         self.m = m
@@ -79,16 +81,6 @@ class GuiderExport(nn.Module):
     def forward(self, sample, timestep, encoder_hidden_states, gray_latent, hint, semantic=None):
         return tuple(self.m(sample, timestep, encoder_hidden_states, gray_latent, hint, semantic))
 
-
-class SemanticEncoderExport(nn.Module):
-    """l at the encoder's input size -> semantic features at the latent grid."""
-
-    def __init__(self, m):
-        super().__init__()
-        self.m = m
-
-    def forward(self, lightness):
-        return self.m(lightness)
 
 
 class PriorExport(nn.Module):
@@ -151,10 +143,10 @@ def _spec(name, dtype, shape):
 def export_modules(model: ColorWizard) -> Dict[str, nn.Module]:
     """The exported components (six, plus the semantic encoder where the config has one), by manifest name."""
     enc = model.__dict__.get("semantic_encoder")
-    extra = {"semanticEncoder": SemanticEncoderExport(enc).eval()} if enc is not None else {}
+    extra = {"semanticEncoder": LightnessExport(enc).eval()} if enc is not None else {}
     return {**extra, 
         "textEncoder": TextEncoderExport(model.text).eval(),
-        "grayEncoder": GrayEncoderExport(model.gray).eval(),
+        "grayEncoder": LightnessExport(model.gray).eval(),
         "guider": GuiderExport(model.guider).eval(),
         "prior": PriorExport(model.prior).eval(),
         "quantizer": QuantizerExport(model.vqvae.quantizer).eval(),
