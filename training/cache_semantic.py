@@ -51,12 +51,23 @@ def main(argv=None):
     ap.add_argument("--fit", type=int, default=1536, help="training photos used to fit the PCA basis")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--state-from", default="",
+                    help="checkpoint or slim weights whose semantic_state to reuse (continuing its training)")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     enc = SemanticEncoder(args.input_size, args.channels)
     state_path = os.path.join(args.out, "semantic_state.pt")
     grid = args.input_size // 16
+    if args.state_from and not os.path.exists(state_path):
+        # Training continued from earlier weights must see features in the basis those weights learned on.
+        from checkpoint import read_checkpoint
+        st = read_checkpoint(args.state_from).get("semantic_state")
+        if st is None:
+            raise SystemExit(f"{args.state_from}: no semantic_state")
+        if (st["input_size"], st["channels"]) != (args.input_size, args.channels):
+            raise SystemExit(f"{args.state_from}: semantic_state is {st['channels']} channels at {st['input_size']}")
+        torch.save({**st, "fit_photos": -1}, state_path)
     if os.path.exists(state_path):
         load_semantic_state(enc, torch.load(state_path))
     else:

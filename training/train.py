@@ -134,6 +134,8 @@ class Trainer:
             cfg = cfg.replace(text=type(cfg.text)(**{**cfg.text.__dict__, "vocab_size": self.tok.size}))
         if args.batch:
             cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, "batch": args.batch}))
+        if args.vq_sizes:  # e.g. smaller decoder crops for more VQ steps per CPU-second
+            cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, "vq_image_sizes": tuple(args.vq_sizes)}))
         self.cfg = cfg
         self.data_sha = manifest_sha256(shards)
         torch.manual_seed(args.seed)
@@ -167,6 +169,8 @@ class Trainer:
         grid = cfg.semantic_input_size // 16
         self._sem_done_path = os.path.join(folder, f"train-{len(self.train_set)}.done")
         if not os.path.exists(self._sem_done_path):
+            if self.args.stage in ("vqvae", "prior"):  # these stages never read the features
+                return
             raise FileNotFoundError(f"no semantic features of the training photos in {folder}; "
                                     f"run training/cache_semantic.py")
         self.sem_train = open_features(folder, "train", len(self.train_set), cfg.semantic_channels, grid)
@@ -470,6 +474,7 @@ def main(argv=None):
     ap.add_argument("--init-from", help="start from these weights (full or slim checkpoint) when --run has none")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training photos")
     ap.add_argument("--batch", type=int, default=0)
+    ap.add_argument("--vq-sizes", type=int, nargs="+", help="decoder training sizes of the vqvae stage (overrides the config)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--log-every", type=float, default=20.0)
