@@ -1,0 +1,173 @@
+// The feature cache of cache_semantic.py, computed by ONNX Runtime from a pack's semantic_encoder.onnx:
+// on one CPU thread it runs the CenterNet encoder ~2x faster than the PyTorch port, and the pack's encoder
+// is by construction the one the runtime uses (same standardization and PCA basis).
+//
+//   node training/cache_semantic_ort.mjs --pack models/cw-semantic [--split train] [--threads 1]
+//
+// Resumes the same files as cache_semantic.py (<features>/<split>-<n>.f16 rows + .done count): run it
+// after cache_semantic.py has written semantic_state.pt and the first rows (or stop that one and continue
+// here). Input = cache_semantic.py's: the 128 px center squares of data.PhotoSet (its .npy cache), l = L/50 - 1
+// from sRGB, bilinear (align_corners false) up to the encoder's input size.
+import { closeSync, existsSync, openSync, readFileSync, readSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import ort from 'onnxruntime-node';
+
+const { values: a } = parseArgs({
+  options: {
+    pack: { type: 'string' },
+    shards: { type: 'string', default: 'training/shards' },
+    features: { type: 'string', default: 'training/features' },
+    split: { type: 'string', default: 'train' },
+    threads: { type: 'string', default: '1' },
+    batch: { type: 'string', default: '16' },
+    verify: { type: 'boolean', default: false },
+  },
+});
+if (!a.pack) throw new Error('--pack <folder with semantic_encoder.onnx> is required');
+const manifest = JSON.parse(readFileSync(join(a.pack, 'manifest.json'), 'utf8'));
+const { inputSize, channels } = manifest.semantic;
+
+// The PhotoSet cache: an .npy of uint8 [n, 128, 128, 3].
+const SIZE = 128;
+const manifestShards = JSON.parse(readFileSync(join(a.shards, 'manifest.json'), 'utf8'));
+const n = manifestShards.counts[a.split];
+const npy = join(a.shards, `cache-${a.split}-${SIZE}-${n}.npy`);
+if (!existsSync(npy)) throw new Error(`${npy} missing: run cache_semantic.py (or train.py) once to decode the photos`);
+const fd = openSync(npy, 'r');
+const head = Buffer.alloc(10);
+readSync(fd, head, 0, 10, 0);
+const headerLen = head.readUInt16LE(8);
+const dataOffset = 10 + headerLen;
+const header = Buffer.alloc(headerLen);
+readSync(fd, header, 0, headerLen, 10);
+if (!header.toString('latin1').includes(`(${n}, ${SIZE}, ${SIZE}, 3)`)) throw new Error(`${npy}: unexpected shape ${header}`);
+
+const featPath = join(a.features, `${a.split}-${n}.f16`);
+const donePath = featPath.replace(/\.f16$/, '.done');
+if (!existsSync(featPath)) throw new Error(`${featPath} missing: start cache_semantic.py first (it fits or loads the PCA state)`);
+let done = existsSync(donePath) ? Number(readFileSync(donePath, 'utf8')) : 0;
+const out = openSync(featPath, 'r+');
+const grid = inputSize / 16;
+const rowBytes = channels * grid * grid * 2;
+
+const session = await ort.InferenceSession.create(join(a.pack, 'semantic_encoder.onnx'), {
+  intraOpNumThreads: Number(a.threads),
+  interOpNumThreads: 1,
+  graphOptimizationLevel: 'all',
+});
+
+// sRGB byte -> linear, then L from Y only (Y of the white point is 1).
+const lin = new Float32Array(256);
+for (let i = 0; i < 256; i++) {
+  const c = i / 255;
+  lin[i] = c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+}
+function lightness(rgb, dst) {
+  for (let p = 0, q = 0; p < dst.length; p++, q += 3) {
+    const y = 0.2126729 * lin[rgb[q]] + 0.715152 * lin[rgb[q + 1]] + 0.072175 * lin[rgb[q + 2]];
+    const f = y > 216 / 24389 ? Math.cbrt(y) : (24389 / 27 * y + 16) / 116;
+    dst[p] = (116 * f - 16) / 50 - 1;
+  }
+}
+// Bilinear, align_corners = false (PyTorch's F.interpolate for upsampling), src s x s -> dst d x d.
+function upsample(src, s, dst, d) {
+  const scale = s / d;
+  for (let y = 0; y < d; y++) {
+    const sy = Math.max(0, (y + 0.5) * scale - 0.5);
+    const y0 = Math.min(s - 1, Math.floor(sy));
+    const y1 = Math.min(s - 1, y0 + 1);
+    const wy = sy - y0;
+    for (let x = 0; x < d; x++) {
+      const sx = Math.max(0, (x + 0.5) * scale - 0.5);
+      const x0 = Math.min(s - 1, Math.floor(sx));
+      const x1 = Math.min(s - 1, x0 + 1);
+      const wx = sx - x0;
+      const top = src[y0 * s + x0] * (1 - wx) + src[y0 * s + x1] * wx;
+      const bot = src[y1 * s + x0] * (1 - wx) + src[y1 * s + x1] * wx;
+      dst[y * d + x] = top * (1 - wy) + bot * wy;
+    }
+  }
+}
+// float32 -> IEEE half (round to nearest even), as numpy's astype(float16).
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+function toHalf(v) {
+  f32[0] = v;
+  const x = u32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    let h = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const half = 1 << (shift - 1);
+    if (rem > half || (rem === half && (h & 1))) h++;
+    return sign | h;
+  }
+  let h = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && (h & 1))) h++;
+  return sign | h;
+}
+
+function fromHalf(h) {
+  const e = (h >> 10) & 0x1f;
+  const m = h & 0x3ff;
+  const v = e === 0 ? m * 2 ** -24 : e === 31 ? (m ? NaN : Infinity) : (1 + m / 1024) * 2 ** (e - 15);
+  return h & 0x8000 ? -v : v;
+}
+const B = Number(a.batch);
+if (a.verify) {
+  // Rows 0..B-1 recomputed here against the ones already in the file (written by cache_semantic.py).
+  done = 0;
+}
+const rgb = Buffer.alloc(SIZE * SIZE * 3);
+const small = new Float32Array(SIZE * SIZE);
+const started = performance.now();
+const start = done;
+while (done < n) {
+  const b = Math.min(B, n - done);
+  const input = new Float32Array(b * inputSize * inputSize);
+  for (let k = 0; k < b; k++) {
+    readSync(fd, rgb, 0, rgb.length, dataOffset + (done + k) * rgb.length);
+    lightness(rgb, small);
+    upsample(small, SIZE, input.subarray(k * inputSize * inputSize, (k + 1) * inputSize * inputSize), inputSize);
+  }
+  const res = await session.run({ lightness: new ort.Tensor('float32', input, [b, 1, inputSize, inputSize]) });
+  const feats = res.semantic.data;
+  const half = new Uint16Array(feats.length);
+  for (let i = 0; i < feats.length; i++) half[i] = toHalf(feats[i]);
+  if (a.verify) {
+    const old = Buffer.alloc(half.byteLength);
+    readSync(out, old, 0, old.length, 0);
+    const prev = new Uint16Array(old.buffer, old.byteOffset, half.length);
+    let worst = 0;
+    let sum = 0;
+    for (let i = 0; i < half.length; i++) {
+      const d = Math.abs(fromHalf(prev[i]) - fromHalf(half[i]));
+      worst = Math.max(worst, d);
+      sum += d;
+    }
+    console.log(`verify: ${b} rows, max |diff| ${worst.toFixed(4)}, mean |diff| ${(sum / half.length).toFixed(5)}`);
+    break;
+  }
+  writeSync(out, Buffer.from(half.buffer), 0, half.byteLength, done * rowBytes);
+  done += b;
+  if (done % 512 === 0 || done === n) {
+    writeFileSync(donePath, String(done));
+    const rate = (done - start) / ((performance.now() - started) / 1000);
+    console.log(`${a.split}: ${done}/${n} photos, ${rate.toFixed(1)}/s, eta ${((n - done) / rate / 60).toFixed(1)} min`);
+  }
+}
+closeSync(out);
+closeSync(fd);
+if (!a.verify && done === n) {
+  writeFileSync(join(a.features, `${a.split}.json`), JSON.stringify({ split: a.split, photos: n, channels, grid, input_size: inputSize, file: `${a.split}-${n}.f16` }));
+}
