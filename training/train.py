@@ -255,7 +255,9 @@ class Trainer:
         if dev.type == "cuda":
             self.train_set.to(dev)
             self.val_set.to(dev)
-        if stage == "prior" and self.steps["prior"] == 0:
+        # A VQ-VAE trained further moves its latents' spread: --recalibrate-latent rescales them to unit std again
+        # before the diffusion stages continue (they fine-tune to the new latents anyway).
+        if (stage == "prior" and self.steps["prior"] == 0) or (self.args.recalibrate_latent and stage != "vqvae"):
             self.calibrate_latent_scale()
             ema.shadow["latent_scale"] = model.latent_scale.detach().clone().float().cpu()
         ema.shadow = {k: v.to(dev) for k, v in ema.shadow.items()}
@@ -474,6 +476,8 @@ def main(argv=None):
     ap.add_argument("--init-from", help="start from these weights (full or slim checkpoint) when --run has none")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training photos")
     ap.add_argument("--batch", type=int, default=0)
+    ap.add_argument("--recalibrate-latent", action="store_true",
+                    help="prior/guider stage: set latent_scale to 1/std of the current VQ latents first")
     ap.add_argument("--vq-sizes", type=int, nargs="+", help="decoder training sizes of the vqvae stage (overrides the config)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
