@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SCHEDULER_NAMES } from '../schedulers/scheduler.js';
 import { ColorizeOptionsSchema, OUTPUT_FORMATS } from '../pipeline/options-schema.js';
+import { PIPELINE_STAGES } from '../pipeline/stages.js';
 
 /**
  * The HTTP contract as zod schemas: requests are parsed with them, responses are built to them
@@ -25,10 +26,18 @@ export const ErrorBodySchema = z.object({ error: ErrorInfoSchema }).register(api
 
 export const ProgressSchema = z
   .object({
-    stage: z.string().describe('loading, preparing, denoising, decoding, fusing, encoding, done'),
-    step: z.number().int().optional().describe('1-based denoising step k'),
-    totalSteps: z.number().int().optional().describe('K'),
-    fraction: z.number().min(0).max(1),
+    stage: z.enum(PIPELINE_STAGES),
+    step: z.number().int().min(1).optional().describe('1-based denoising step k, while denoising'),
+    totalSteps: z.number().int().min(1).optional().describe('K: model evaluations of the denoising loop'),
+    sample: z.number().int().min(1).optional().describe('1-based sample being decoded, fused or encoded'),
+    totalSamples: z.number().int().min(1).optional(),
+    fraction: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe("overall progress, weighted by each stage's expected time (so it grows about linearly in time); never goes back"),
+    elapsedMs: z.number().int().min(0).describe('milliseconds since the run started'),
+    etaMs: z.number().int().min(0).nullable().describe('estimated milliseconds left; null until estimable (before denoising)'),
   })
   .register(apiRegistry, { id: 'Progress' });
 
