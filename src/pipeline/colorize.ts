@@ -94,11 +94,14 @@ export function runColorizeActor(actor: ColorizeActor, workspace: RunWorkspace):
       lastKey = key;
       safeProgress(onProgress, event);
     };
+    let lastSample: number | undefined;
     workspace.report = (part, fraction, extra = {}) => {
       progress.advance(part, fraction);
       const now = performance.now();
-      if (now - lastWorkEventAt < WORK_EVENT_MS) return;
+      // A new sample is always told (it changes what a progress line says); tiles in between at most every WORK_EVENT_MS.
+      if (now - lastWorkEventAt < WORK_EVENT_MS && extra.sample === lastSample) return;
       lastWorkEventAt = now;
+      lastSample = extra.sample;
       emit(progress.event(stage, { ...(stage === 'denoising' ? steps : {}), ...extra }));
     };
     const onAbort = () => actor.send({ type: 'CANCEL' });
