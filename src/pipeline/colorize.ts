@@ -15,7 +15,7 @@ import { modelClock } from '../runtime/index.js';
 import { createPipelineActors } from './pipeline-actors.js';
 import type { PipelineError, PipelineMachine } from './pipeline-machine.js';
 import { pipelineMachine, stageOf } from './pipeline-machine.js';
-import { calibrate, measuredWork, RunProgress } from './progress-plan.js';
+import { calibrate, measuredWork, RunProgress, stageOfPart } from './progress-plan.js';
 import type { RunWorkspace } from './run-workspace.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { ColorizeInput, ColorizeOptions, ColorizeResult, ColorizeRuntimeOptions, ProgressEvent } from './types.js';
@@ -102,7 +102,9 @@ export function runColorizeActor(actor: ColorizeActor, workspace: RunWorkspace):
       if (now - lastWorkEventAt < WORK_EVENT_MS && extra.sample === lastSample) return;
       lastWorkEventAt = now;
       lastSample = extra.sample;
-      emit(progress.event(stage, { ...(stage === 'denoising' ? steps : {}), ...extra }));
+      // By the part, not the last snapshot: xstate starts a stage's actor before subscribers see the stage.
+      const at = stageOfPart(part);
+      emit(progress.event(at, { ...(at === 'denoising' ? steps : {}), ...extra }));
     };
     const onAbort = () => actor.send({ type: 'CANCEL' });
     const subscription = actor.subscribe({

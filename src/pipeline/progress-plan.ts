@@ -31,6 +31,11 @@ export const STAGE_PARTS: Readonly<Record<Exclude<PipelineStage, 'done'>, readon
 };
 const STAGES = Object.keys(STAGE_PARTS) as Exclude<PipelineStage, 'done'>[];
 
+/** The stage a part belongs to. */
+export function stageOfPart(part: WorkPart): PipelineStage {
+  return STAGES.find((stage) => STAGE_PARTS[stage].includes(part))!;
+}
+
 /** ONNX Runtime on the reference machine, decoder-sized calls (about 7 GFLOP/s measured). */
 const MODEL_FLOPS_PER_MS = 7e6;
 /** Per model call: feeds, session dispatch, small operators (the tiny pack's denoising step is almost all this). */

@@ -131,13 +131,14 @@ describe('folder batches (item 8)', () => {
   const hasScript = spawnSync('script', ['--version']).status === 0;
   it.skipIf(!hasScript)('on a terminal the bar shows file i/N, the stage, step k/K and an ETA', () => {
     const out = join(dir, 'out-tty');
-    const command = [process.execPath, CLI, 'colorize', join(dir, 'album', '1950s'), '-o', out, '--model', TINY_PACK, '--steps', '3', '--samples', '2']
+    // A real terminal's width (a bare pseudo-terminal has none).
+    const command = 'stty cols 120 rows 40; ' + [process.execPath, CLI, 'colorize', join(dir, 'album', '1950s'), '-o', out, '--model', TINY_PACK, '--steps', '3', '--samples', '2']
       .map((a) => `'${a}'`)
       .join(' ');
     // `script` gives the program a pseudo-terminal, as an interactive shell would.
     const r = spawnSync('script', ['-qefc', command, '/dev/null'], { encoding: 'utf8', timeout: 120_000 });
     const frames = r.stdout.split('\r').map((f) => f.replace(/\x1b\[2K/g, '').trim());
-    // e.g. "[1/2] [#####-------] 41% denoising step 2/3 · 0s · ETA 1s · beach.png" (80 columns)
+    // e.g. "[1/2] [#####-------] 41% denoising step 2/3 · 0s · ETA 1s · beach.png"
     expect(frames.some((f) => /^\[1\/2\] \[[#-]+\] \d+% denoising step [1-3]\/3 · \d+s · ETA \d+s · beach\.png$/.test(f)), frames.join('\n')).toBe(true);
     expect(frames.some((f) => /^\[1\/2\] \[[#-]+\] \d+% decoding sample [12]\/2 · /.test(f))).toBe(true);
     expect(frames.some((f) => /^\[2\/2\] \[[#-]+\] \d+% \w+.* · broken\.png$/.test(f))).toBe(true);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ManifestSchema, type Manifest } from '../../src/packs/index.js';
 import type { ProgressEvent } from '../../src/pipeline/index.js';
-import { colorize } from '../../src/pipeline/index.js';
+import { colorize, PIPELINE_STAGES } from '../../src/pipeline/index.js';
 import { calibrate, calibrationFor, estimateWork, resetCalibrations, RunProgress, WORK_PARTS, type RunShape, type WorkEstimate } from '../../src/pipeline/progress-plan.js';
 import { grayImage, TINY_PACK } from '../helpers/tiny-pack.js';
 
@@ -135,6 +135,9 @@ describe('colorize progress events (tiny pack)', () => {
     const elapsed = events.map((e) => e.elapsedMs);
     expect([...elapsed].sort((p, q) => p - q)).toEqual(elapsed);
     expect(events.filter((e) => e.stage === 'denoising').map((e) => e.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Stages only move forward, even for work reported as a stage's actor starts.
+    const order = events.map((e) => PIPELINE_STAGES.indexOf(e.stage));
+    expect([...order].sort((p, q) => p - q)).toEqual(order);
     for (const e of events) {
       if (e.stage === 'loading' || e.stage === 'preparing') expect(e.etaMs).toBeNull();
       else expect(e.etaMs).toEqual(expect.any(Number));
