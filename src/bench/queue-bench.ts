@@ -106,7 +106,7 @@ export async function runQueueBench(options: { model: string; image: Buffer; job
 async function noopOverhead(redisUrl: string, dir: string, image: Buffer, jobOptions: Record<string, unknown>, model: string, opened: Array<() => Promise<void>>, count: number) {
   const made = await colorize(image, { ...jobOptions, model });
   const instant = async (_input: unknown, options: ColorizeOptions): Promise<ColorizeResult> => {
-    for (let step = 1; step <= made.steps; step++) options.onProgress?.({ stage: 'denoising', step, totalSteps: made.steps, fraction: step / (made.steps + 2) });
+    for (let step = 1; step <= made.steps; step++) options.onProgress?.({ stage: 'denoising', step, totalSteps: made.steps, fraction: step / (made.steps + 2), elapsedMs: 0, etaMs: null });
     return made;
   };
   const workers: ColorizeWorkers = { size: 1, run: instant, warmup: async () => {}, close: async () => {} };

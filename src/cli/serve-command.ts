@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parseByteSize } from '../server/settings.js';
 
 interface ServeFlags {
@@ -20,6 +20,10 @@ interface ServeFlags {
   quiet?: boolean;
   redis?: string;
   queueName?: string;
+  token?: string;
+  insecureNoAuth?: boolean;
+  webhookAllow?: string[];
+  webhookSecret?: string;
 }
 
 export const integer = (min: number) => (value: string): number => {
@@ -67,6 +71,10 @@ export function registerServeCommand(program: Command): void {
     .option('--quiet', 'no request log')
     .option('--redis <url>', 'API role only: put jobs on this Redis for `color-wizard worker` processes (needs --results-dir on a shared folder)')
     .option('--queue-name <name>', 'with --redis: the queue to use (default colorize)')
+    .addOption(new Option('--token <token>', 'require "Authorization: Bearer <token>" on /v1 (the web page signs in with it); prefer the env var, argv is visible to other users').env('COLOR_WIZARD_TOKEN'))
+    .option('--insecure-no-auth', 'listen beyond loopback without a token (only behind a proxy that authenticates clients)')
+    .option('--webhook-allow <host,…>', 'hosts job webhooks may be sent to: host, host:port or *.domain (repeatable); none = webhooks refused', (v: string, all: string[] = []) => [...all, ...v.split(',').map((h) => h.trim()).filter((h) => h !== '')])
+    .addOption(new Option('--webhook-secret <secret>', 'HMAC-SHA256 key that signs every webhook (needed with --webhook-allow)').env('COLOR_WIZARD_WEBHOOK_SECRET'))
     .action(async (flags: ServeFlags) => {
       const { serve } = await import('../server/serve.js');
       await serve(
@@ -87,6 +95,10 @@ export function registerServeCommand(program: Command): void {
           timeoutSeconds: flags.timeout,
           shutdownGraceSeconds: flags.shutdownGrace,
           logger: !flags.quiet,
+          ...(flags.token === undefined ? {} : { token: flags.token }),
+          ...(flags.insecureNoAuth ? { insecureNoAuth: true } : {}),
+          ...(flags.webhookAllow === undefined ? {} : { webhookAllow: flags.webhookAllow }),
+          ...(flags.webhookSecret === undefined ? {} : { webhookSecret: flags.webhookSecret }),
           ...(flags.redis === undefined ? {} : { redis: flags.redis, queueName: flags.queueName }),
         },
         { onListening: (url) => process.stderr.write(`color-wizard: serving ${url} (web page at ${url}/, API docs at ${url}/openapi.json)\n`) },

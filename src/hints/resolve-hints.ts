@@ -1,5 +1,6 @@
 import { OptionsError } from '../errors/index.js';
 import type { ColorHint, ColorStroke } from '../prompts/color-hint.js';
+import { optionLabel } from '../prompts/color-hint.js';
 import { hexToAb } from '../prompts/parse-prompt.js';
 import type { ResolvedHint } from './hint-shapes.js';
 
@@ -29,16 +30,20 @@ export function resolveUserHints(hints: readonly ColorHint[], strokes: readonly 
 
 /** Throws an OptionsError listing every hint or stroke point outside a width×height image. */
 export function checkInside(hints: readonly ColorHint[], strokes: readonly ColorStroke[], width: number, height: number): void {
-  const issues: { path: string; message: string }[] = [];
+  const issues: { path: string; label: string; message: string }[] = [];
   for (const [k, h] of hints.entries()) {
-    if (h.x >= width || h.y >= height) issues.push({ path: `hints.${k}`, message: `(${h.x}, ${h.y}) lies outside the ${width}×${height} image` });
+    if (h.x >= width || h.y >= height) issues.push({ path: `hints.${k}`, label: optionLabel(['hints', k]), message: `(${h.x}, ${h.y}) lies outside the ${width}×${height} image` });
   }
   for (const [k, s] of strokes.entries()) {
     const p = s.points.findIndex(([x, y]) => x >= width || y >= height);
-    if (p >= 0) issues.push({ path: `strokes.${k}.points.${p}`, message: `(${s.points[p][0]}, ${s.points[p][1]}) lies outside the ${width}×${height} image` });
+    if (p >= 0) {
+      issues.push({ path: `strokes.${k}.points.${p}`, label: optionLabel(['strokes', k, 'points', p]), message: `(${s.points[p][0]}, ${s.points[p][1]}) lies outside the ${width}×${height} image` });
+    }
   }
   if (issues.length > 0) {
-    throw new OptionsError(`Invalid colorize options: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { details: { issues, width, height } });
+    throw new OptionsError(`Invalid colorize options: ${issues.map((i) => `${i.label}: ${i.message}`).join('; ')}`, {
+      details: { issues: issues.map(({ path, message }) => ({ path, message })), width, height },
+    });
   }
 }
 

@@ -2,5 +2,5 @@ export { ManifestSchema, manifestJsonSchema, COMPONENT_NAMES, OPTIONAL_COMPONENT
 export type { Manifest, ComponentSpec, TensorSpec, ComponentName, OptionalComponentName } from './manifest-schema.js';
 export { loadModelPack, unloadModelPacks, resolvePackDir, listModelPacks } from './load-model-pack.js';
 export type { ModelPack, ModelPackInfo } from './load-model-pack.js';
-export { readManifest } from './read-manifest.js';
+export { readManifest, readManifestSync } from './read-manifest.js';
 export { DEFAULT_PACK_NAME, MODELS_DIR, PACKAGE_ROOT } from './package-root.js';

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelPackError } from '../errors/index.js';
@@ -27,4 +28,17 @@ export async function readManifest(dir: string): Promise<Manifest> {
     });
   }
   return parsed.data;
+}
+
+/**
+ * The same check, synchronously, for places that cannot wait (the CLI's --help reads the default pack's
+ * defaults as the program is built); undefined when the manifest is missing or does not validate.
+ */
+export function readManifestSync(dir: string): Manifest | undefined {
+  try {
+    const parsed = ManifestSchema.safeParse(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }

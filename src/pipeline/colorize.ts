@@ -15,6 +15,7 @@ import { modelClock } from '../runtime/index.js';
 import { createPipelineActors } from './pipeline-actors.js';
 import type { PipelineError, PipelineMachine } from './pipeline-machine.js';
 import { pipelineMachine, stageOf } from './pipeline-machine.js';
+import { calibrate, measuredWork, RunProgress, stageOfPart } from './progress-plan.js';
 import type { RunWorkspace } from './run-workspace.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { ColorizeInput, ColorizeOptions, ColorizeResult, ColorizeRuntimeOptions, ProgressEvent } from './types.js';
@@ -25,16 +26,8 @@ import { validateOptions } from './validate-options.js';
 export type ColorizeActor = Actor<PipelineMachine>;
 export type ColorizeSnapshot = SnapshotFrom<PipelineMachine>;
 
-// Share of the overall progress bar each stage ends at; denoising fills the span between preparing and decoding.
-const STAGE_END: Record<ProgressEvent['stage'], number> = {
-  loading: 0.05,
-  preparing: 0.1,
-  denoising: 0.85,
-  decoding: 0.95,
-  fusing: 0.97,
-  encoding: 1,
-  done: 1,
-};
+/** Events from inside a stage (decoder tiles, samples) come at most this often; stage changes always. */
+const WORK_EVENT_MS = 100;
 
 /**
  * Creates (does not start) the pipeline actor of one run; `options` are checked here, once.
@@ -52,7 +45,9 @@ export function createColorizeActor(
   if (restore !== undefined) {
     // Checked and rebuilt before xstate sees it: a malformed snapshot fails here, with a reason.
     const { context, snapshot } = checkPersistedSnapshot(restore.snapshot);
-    return actorFor(input, context.settings, runtime, snapshot);
+    const restored = actorFor(input, context.settings, runtime, snapshot);
+    restored.workspace.restored = true;
+    return restored;
   }
   const { onProgress: _p, signal: _s, session: _r, tileSize: _t, detector: _d, ...serializable } = options;
   return actorFor(input, validateOptions(serializable), runtime);
@@ -86,27 +81,60 @@ export function runColorizeActor(actor: ColorizeActor, workspace: RunWorkspace):
   const { signal, onProgress } = workspace.runtime;
   const modelStart = modelClock.ms;
   const started = performance.now();
+  const progress = new RunProgress(workspace.runtime.session?.provider ?? 'cpu');
+  workspace.progress = progress;
   return new Promise<ColorizeResult>((resolve, reject) => {
-    let last = '';
+    let lastKey = '';
+    let lastWorkEventAt = 0;
+    let stage: ProgressEvent['stage'] = 'loading';
+    let steps: Pick<ProgressEvent, 'step' | 'totalSteps'> = {};
+    const emit = (event: ProgressEvent) => {
+      const key = `${event.stage}:${event.step ?? ''}:${event.sample ?? ''}:${event.fraction.toFixed(4)}`;
+      if (onProgress === undefined || key === lastKey) return;
+      lastKey = key;
+      safeProgress(onProgress, event);
+    };
+    let lastSample: number | undefined;
+    workspace.report = (part, fraction, extra = {}) => {
+      progress.advance(part, fraction);
+      const now = performance.now();
+      // A new sample is always told (it changes what a progress line says); tiles in between at most every WORK_EVENT_MS.
+      if (now - lastWorkEventAt < WORK_EVENT_MS && extra.sample === lastSample) return;
+      lastWorkEventAt = now;
+      lastSample = extra.sample;
+      // By the part, not the last snapshot: xstate starts a stage's actor before subscribers see the stage.
+      const at = stageOfPart(part);
+      emit(progress.event(at, { ...(at === 'denoising' ? steps : {}), ...extra }));
+    };
     const onAbort = () => actor.send({ type: 'CANCEL' });
     const subscription = actor.subscribe({
       next: (snapshot) => {
         const value = String(snapshot.value);
-        if (onProgress !== undefined && snapshot.status === 'active') {
-          const event = progressOf(snapshot);
-          const key = `${event.stage}:${event.step ?? ''}`;
-          if (key !== last) {
-            last = key;
-            safeProgress(onProgress, event);
+        if (snapshot.status === 'active') {
+          stage = stageOf(value);
+          progress.enter(stage);
+          steps = {};
+          const run = snapshot.context.run;
+          if (stage === 'denoising' && run !== null) {
+            const total = run.timesteps.length;
+            const step = Math.min(snapshot.context.step + 1, total);
+            steps = { step, totalSteps: total };
+            progress.advance('denoise', (step - 1) / Math.max(1, total));
           }
+          emit(progress.event(stage, steps));
         }
         if (snapshot.status !== 'done') return;
         subscription.unsubscribe();
         signal?.removeEventListener('abort', onAbort);
         const ctx = snapshot.context;
         if (value === 'done') {
-          if (onProgress) safeProgress(onProgress, { stage: 'done', fraction: 1 });
           const run = ctx.run!;
+          const timings = { ...ctx.timings, totalMs: performance.now() - started, modelMs: modelClock.ms - modelStart };
+          // A restored run's stage times are partial: calibrating from them would skew later estimates.
+          if (!workspace.restored && progress.estimated !== undefined && progress.calibrationKey !== undefined) {
+            calibrate(progress.calibrationKey, progress.estimated, measuredWork(timings));
+          }
+          emit(progress.event('done'));
           resolve({
             width: run.width,
             height: run.height,
@@ -117,7 +145,7 @@ export function runColorizeActor(actor: ColorizeActor, workspace: RunWorkspace):
             guidance: run.guidance,
             model: run.model,
             prompt: { text: ctx.settings.prompt, negative: ctx.settings.negativePrompt, understood: run.understood },
-            timings: { ...ctx.timings, totalMs: performance.now() - started, modelMs: modelClock.ms - modelStart },
+            timings,
           });
         } else if (value === 'cancelled') {
           reject(new CancelledError('The colorization was cancelled.'));
@@ -136,18 +164,6 @@ export function runColorizeActor(actor: ColorizeActor, workspace: RunWorkspace):
     signal?.addEventListener('abort', onAbort, { once: true });
     actor.start();
   });
-}
-
-function progressOf(snapshot: ColorizeSnapshot): ProgressEvent {
-  const stage = stageOf(String(snapshot.value));
-  const stages = Object.keys(STAGE_END) as ProgressEvent['stage'][];
-  const start = stages.indexOf(stage) > 0 ? STAGE_END[stages[stages.indexOf(stage) - 1]] : 0;
-  if (stage === 'denoising' && snapshot.context.run !== null) {
-    const total = snapshot.context.run.timesteps.length;
-    const step = Math.min(snapshot.context.step + 1, total);
-    return { stage, step, totalSteps: total, fraction: start + ((STAGE_END.denoising - start) * (step - 1)) / Math.max(1, total) };
-  }
-  return { stage, fraction: start };
 }
 
 function safeProgress(onProgress: (e: ProgressEvent) => void, event: ProgressEvent): void {

@@ -9,4 +9,5 @@ export { adjustStrength } from './adjust-strength.js';
 export { validateOptions } from './validate-options.js';
 export { RuntimeOptionsSchema, validateRuntimeOptions, MAX_TILE_SIZE } from './runtime-options-schema.js';
 export { estimateRunMemory } from './estimate-memory.js';
+export { PIPELINE_STAGES } from './stages.js';
 export type * from './types.js';

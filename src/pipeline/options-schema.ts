@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ColorHintSchema, ColorStrokeSchema, HEX_COLOR } from '../prompts/color-hint.js';
+import { ColorHintSchema, ColorSchema, ColorStrokeSchema } from '../prompts/color-hint.js';
 import { SCHEDULER_NAMES } from '../schedulers/scheduler.js';
 
 // The hint shapes belong to prompts (which turns them into hint maps); re-exported as part of the options.
-export { ColorHintSchema, ColorStrokeSchema, HEX_COLOR } from '../prompts/color-hint.js';
+export { ColorHintSchema, ColorSchema, ColorStrokeSchema, HEX_COLOR } from '../prompts/color-hint.js';
 export type { ColorHint, ColorStroke } from '../prompts/color-hint.js';
 
 /** Serializable colorize options: the same schema validates library calls, CLI flags and HTTP bodies. */
@@ -34,7 +34,7 @@ export const ColorizeOptionsSchema = z
     /** Colors of this photo are transferred, matched by lightness and local texture, as hints. */
     reference: ReferenceSchema.optional(),
     /** Restricts the result's hues to those of these colors (chroma and L are kept). */
-    palette: z.array(z.string().regex(HEX_COLOR, 'a color like "#cc2200" or "#c20"')).min(1).max(32, 'at most 32 colors').optional(),
+    palette: z.array(ColorSchema).min(1).max(32, 'at most 32 colors').optional(),
     /** Chroma scale at constant L and hue, gamut-mapped: 0 gray, 1 as predicted, 2 double. */
     strength: z.number().finite().min(0).max(2).default(1),
     format: z.enum(OUTPUT_FORMATS).default('png'),

@@ -14,6 +14,7 @@ import { createScheduler, type SchedulerState } from '../schedulers/index.js';
 import { decodeAb, encodeGray, encodeSemantic, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { PreparedRun } from './pipeline-machine.js';
+import { decodeSize } from './decode-size.js';
 import { readReference } from './read-reference.js';
 import type { RunWorkspace } from './run-workspace.js';
 import type { ColorIntent, RawImageInput } from './types.js';
@@ -120,6 +121,19 @@ async function prepareWorkspace(
   // Without a negative prompt and with no prompt, both CFG branches see the same text: skip the extra pass.
   const guided = guidance !== 1 && (settings.prompt !== '' || settings.negativePrompt !== '');
   const texts = guided ? [settings.negativePrompt, settings.prompt] : [settings.prompt];
+  ws.progress?.plan(m, {
+    width,
+    height,
+    samples: n,
+    evaluations: scheduler.timesteps.length,
+    guided,
+    texts: texts.length,
+    decodeMaxPixels: settings.decodeMaxPixels,
+    tileSize: ws.runtime.tileSize,
+    format: settings.format,
+    bitDepth: outputBitDepth(settings, ws.image.bitDepth),
+  });
+  ws.report?.('read', 1);
   throwIfCancelled(signal, ws.runtime.signal);
   const text = await encodeText(pack, texts);
   const per = text.hidden.dims.slice(1);
@@ -274,21 +288,23 @@ export function createPipelineActors(ws: RunWorkspace) {
       const quantized = await quantizeLatent(pack, { data: Float32Array.from(input.latent), dims });
       const per = dims[1] * dims[2] * dims[3];
       // Very large photos: decode at decodeMaxPixels, then carry chroma to full size along the original L.
-      const scale = Math.min(1, Math.sqrt(input.settings.decodeMaxPixels / (image.width * image.height)));
-      const dw = Math.max(4, Math.round(image.width * scale));
-      const dh = Math.max(4, Math.round(image.height * scale));
+      const { scale, width: dw, height: dh } = decodeSize(image.width, image.height, input.settings.decodeMaxPixels);
       const resampleStarted = performance.now();
       const decodeL = scale < 1 ? resizeArea(image.L, image.height, image.width, dh, dw) : image.L;
       ws.ab = [];
       let upsampleMs = performance.now() - resampleStarted;
       for (let k = 0; k < n; k++) {
-        const ab = await decodeAb(pack, quantized.data.subarray(k * per, (k + 1) * per), decodeL, scale < 1 ? dw : image.width, scale < 1 ? dh : image.height, {
+        const sample = { sample: k + 1, totalSamples: n };
+        ws.report?.('decode', k / n, sample);
+        const ab = await decodeAb(pack, quantized.data.subarray(k * per, (k + 1) * per), decodeL, dw, dh, {
           signal: anySignal(signal, ws.runtime.signal),
           tileSize: ws.runtime.tileSize,
+          onTile: (done, total) => ws.report?.('decode', (k + done / total) / n, sample),
         });
         const upStarted = performance.now();
         ws.ab.push(scale < 1 ? guidedUpsample(ab, decodeL, dw, dh, image.L, image.width, image.height) : ab);
         upsampleMs += performance.now() - upStarted;
+        if (scale < 1) ws.report?.('upsample', (k + 1) / n, sample);
       }
       return { ms: performance.now() - started, upsampleMs };
     }),
@@ -303,7 +319,8 @@ export function createPipelineActors(ws: RunWorkspace) {
       // Model chroma → palette hues → hints on top (the user's colours win) → strength → exact-L merge.
       if (ws.hints.length > 0) ws.hintField ??= buildHintField(image.L, image.width, image.height, ws.hints);
       const palette = s.palette?.map(hexToAb);
-      ws.rgb = ws.ab.map((predicted) => {
+      ws.rgb = ws.ab.map((predicted, k, all) => {
+        ws.report?.('fuse', k / all.length, { sample: k + 1, totalSamples: all.length });
         let ab = palette === undefined ? predicted : restrictHues(predicted, palette);
         if (ws.hintField !== undefined) ab = applyHintField(ab, ws.hintField);
         ab = scaleChroma(ab, s.strength);
@@ -321,6 +338,7 @@ export function createPipelineActors(ws: RunWorkspace) {
         ws.samples = [];
         for (const [k, rgb] of ws.rgb.entries()) {
           throwIfCancelled(signal, ws.runtime.signal);
+          ws.report?.('encode', k / ws.rgb.length, { sample: k + 1, totalSamples: ws.rgb.length });
           const buffer = await encodeImage(
             { width: image.width, height: image.height, rgb, alpha: image.alpha },
             {

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../errors/index.js';
 import { InternalError, isColorWizardError } from '../errors/index.js';
 import type { SchedulerName, SchedulerState } from '../schedulers/index.js';
 import type { ColorizeSettings } from './options-schema.js';
+import { PIPELINE_STAGES } from './stages.js';
 import type { ColorIntent, ColorizedSample, PipelineStage, StageTimings } from './types.js';
 
 /**
@@ -233,5 +234,5 @@ export type PipelineMachine = typeof pipelineMachine;
 
 /** The stage a snapshot value maps to, for progress events. */
 export function stageOf(value: string): PipelineStage {
-  return (['loading', 'preparing', 'denoising', 'decoding', 'fusing', 'encoding'] as const).find((s) => s === value) ?? 'done';
+  return PIPELINE_STAGES.find((s) => s === value) ?? 'done';
 }

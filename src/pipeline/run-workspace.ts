@@ -4,12 +4,19 @@ import type { ModelPack } from '../packs/index.js';
 import type { RandomGenerator } from '../random/index.js';
 import type { FloatTensor } from '../runtime/index.js';
 import type { Scheduler } from '../schedulers/index.js';
-import type { ColorizedSample, ColorizeInput, ColorizeRuntimeOptions } from './types.js';
+import type { RunProgress, WorkPart } from './progress-plan.js';
+import type { ColorizedSample, ColorizeInput, ColorizeRuntimeOptions, ProgressEvent } from './types.js';
 
 /** The heavy, non-serializable state of one run; the machine's context only points at its progress. */
 export interface RunWorkspace {
   input: ColorizeInput;
   runtime: ColorizeRuntimeOptions;
+  /** Where the run stands (set by runColorizeActor); the prepare actor plans it once the image is read. */
+  progress?: RunProgress;
+  /** Actors report work done inside a stage (a decoder tile, a sample encoded); the runner emits events. */
+  report?: (part: WorkPart, fraction: number, extra?: Pick<ProgressEvent, 'sample' | 'totalSamples'>) => void;
+  /** Restored from a snapshot: its stage times are partial, so they do not calibrate progress. */
+  restored?: boolean;
   pack?: ModelPack;
   image?: {
     width: number;

@@ -12,22 +12,28 @@ export type RawImageInput =
 
 export type ColorizeInput = string | Buffer | Uint8Array | RawImageInput;
 
-export type PipelineStage =
-  | 'loading'
-  | 'preparing'
-  | 'denoising'
-  | 'decoding'
-  | 'fusing'
-  | 'encoding'
-  | 'done';
+import type { PipelineStage } from './stages.js';
+
+export type { PipelineStage } from './stages.js';
 
 export interface ProgressEvent {
   stage: PipelineStage;
   /** 1-based denoising step, during 'denoising'. */
   step?: number;
   totalSteps?: number;
-  /** Overall progress 0..1. */
+  /** 1-based sample being decoded, fused or encoded, in the stages that go sample by sample. */
+  sample?: number;
+  totalSamples?: number;
+  /**
+   * Overall progress 0..1, weighted by each stage's expected time (model FLOPs from the pack manifest,
+   * pixels × samples, calibrated on this machine by earlier runs), so it grows about linearly in time.
+   * It never goes back.
+   */
   fraction: number;
+  /** Milliseconds since the run started. */
+  elapsedMs: number;
+  /** Estimated milliseconds left; null until it can be estimated (before denoising starts). */
+  etaMs: number | null;
 }
 
 export interface ColorizeRuntimeOptions {

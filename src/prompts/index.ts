@@ -1,6 +1,7 @@
 export { parsePrompt, parseHexColor, hexToAb } from './parse-prompt.js';
 export type { ColorIntent } from './parse-prompt.js';
-export { ColorHintSchema, ColorStrokeSchema, HEX_COLOR } from './color-hint.js';
+export { ColorHintSchema, ColorSchema, ColorStrokeSchema, HEX_COLOR, optionLabel } from './color-hint.js';
+export { COLOR_NAMES, closeColorNames, colorNameHex, colorProblem } from './color-name.js';
 export type { ColorHint, ColorStroke } from './color-hint.js';
 export { createPromptTokenizer } from './tokenize.js';
 export type { PromptTokenizer } from './tokenize.js';

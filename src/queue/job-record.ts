@@ -19,12 +19,14 @@ export interface QueueKeys {
   index: string;
   /** Pub/sub: cancels for workers, removals for other API processes. */
   control: string;
+  /** Set by the one API process that delivers a job's webhook (SET NX), so several APIs send it once. */
+  webhook(id: string): string;
 }
 
 /** BullMQ's own keys start with `bull:<queue>`; ours live beside them. */
 export function queueKeys(queueName: string): QueueKeys {
   const base = `color-wizard:${queueName}`;
-  return { job: (id) => `${base}:job:${id}`, log: (id) => `${base}:log:${id}`, index: `${base}:jobs`, control: `${base}:control` };
+  return { job: (id) => `${base}:job:${id}`, log: (id) => `${base}:log:${id}`, index: `${base}:jobs`, control: `${base}:control`, webhook: (id) => `${base}:webhook:${id}` };
 }
 
 const json = <T extends z.ZodType>(schema: T) =>
@@ -59,6 +61,8 @@ export const JobRecordSchema = z.object({
   progress: json(z.custom<ProgressEvent>((v) => typeof v === 'object' && v !== null)).optional(),
   error: json(z.custom<ErrorInfo>((v) => typeof v === 'object' && v !== null)).optional(),
   result: json(z.custom<ResultSummary>((v) => typeof v === 'object' && v !== null)).optional(),
+  /** Where the final state is POSTed (checked against the allowed hosts when the job was submitted). */
+  webhook: z.string().optional(),
 });
 export type JobRecord = z.output<typeof JobRecordSchema>;
 

@@ -15,6 +15,8 @@ export class MirrorJob implements JobHandle {
   samples: ColorizedSample[] | null = null;
   /** Submitted here with retain false: this process loads the images and removes the job. */
   waitedHere = false;
+  /** Where the final state goes (from the record). */
+  webhook: string | undefined;
   readonly settled: Promise<JobStateName>;
   resolveSettled!: (state: JobStateName) => void;
   #settledOnce = false;

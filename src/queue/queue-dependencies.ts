@@ -17,8 +17,9 @@ export async function queueDependencies(input: Omit<QueueSettingsInput, 'results
   await store.open();
   return {
     ...(await catalogDependencies(model)),
-    jobs: (server, log) =>
+    jobs: (server, log, hooks) =>
       RedisJobs.connect({
+        webhook: hooks.webhook,
         ...settings,
         store,
         queueSize: server.queue,

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { nanoid } from 'nanoid';
@@ -5,7 +6,7 @@ import type { ColorizeSettings } from '../pipeline/options-schema.js';
 import { HttpError } from '../server/http-errors.js';
 import { CANCEL_MESSAGES, timeoutError, type AbortReason } from '../server/job-machine.js';
 import { EVENT_LOG_LIMIT, type JobEventRecord, type JobView } from '../server/job-queue.js';
-import type { JobHandle, Jobs, JobStats } from '../server/jobs.js';
+import type { JobHandle, Jobs, JobStats, SubmitOptions, WebhookHook } from '../server/jobs.js';
 import type { RunOutput } from '../server/job-machine.js';
 import { estimateRetryAfter } from '../server/retry-after.js';
 import { MAX_TIMER_MS } from '../server/settings.js';
@@ -24,6 +25,8 @@ export interface RedisJobsOptions extends QueueSettings {
   /** Run-time limit per job (the worker enforces it); 0 = none. */
   timeoutMs: number;
   log: QueueLog;
+  /** Sends a finished job's webhook; called in one API process per job (the one that claims it). */
+  webhook?: WebhookHook;
 }
 
 /** Catch-up for events a QueueEvents reader may have missed (reconnects, another API's submits). */
@@ -161,7 +164,7 @@ export class RedisJobs implements Jobs {
     });
   }
 
-  async submit(image: Buffer, options: ColorizeSettings, { retain = true } = {}): Promise<JobHandle> {
+  async submit(image: Buffer, options: ColorizeSettings, { retain = true, webhook }: SubmitOptions = {}): Promise<JobHandle> {
     if (this.#closing) throw new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down', undefined, { 'retry-after': '30' });
     if (this.unavailable() !== undefined) throw unreachableError();
     if (!this.hasRoom()) {
@@ -177,6 +180,7 @@ export class RedisJobs implements Jobs {
       timeoutMs: this.#options.timeoutMs > 0 ? Math.min(this.#options.timeoutMs, MAX_TIMER_MS) : 0,
       ttlMs: this.#options.resultsTtlMs,
       attempts: 0,
+      ...(webhook === undefined ? {} : { webhook }),
     };
     const view: JobView = { ...recordView(id, record), position: this.stats().queued + 1 };
     try {
@@ -200,6 +204,7 @@ export class RedisJobs implements Jobs {
     let job = this.#jobs.get(id);
     if (job === undefined) {
       job = new MirrorJob(id, view, retain);
+      job.webhook = webhook;
       this.#jobs.set(id, job);
       this.#apply(job, { event: 'state', data: view });
     }
@@ -209,6 +214,10 @@ export class RedisJobs implements Jobs {
 
   get(id: string): JobHandle | undefined {
     return this.#jobs.get(id);
+  }
+
+  list(): JobView[] {
+    return [...this.#jobs.values()].filter((job) => job.retain).map((job) => this.view(job));
   }
 
   cancel(handle: JobHandle, reason: AbortReason = 'client'): void {
@@ -324,6 +333,7 @@ export class RedisJobs implements Jobs {
       const record = await readRecord(this.#redis, this.#keys, id);
       if (record === undefined) return;
       job = this.#jobs.get(id) ?? new MirrorJob(id, recordView(id, record), record.retain);
+      job.webhook ??= record.webhook;
       this.#jobs.set(id, job);
     }
     const entries = await this.#redis.lrange(this.#keys.log(id), job.seq, -1);
@@ -358,6 +368,7 @@ export class RedisJobs implements Jobs {
     job.expiresAt = view.expiresAt === null ? new Date(Date.now() + this.#options.resultsTtlMs) : new Date(view.expiresAt);
     job.expiryTimer = setTimeout(() => void this.remove(job), Math.min(MAX_TIMER_MS, Math.max(0, job.expiresAt.getTime() - Date.now())));
     job.expiryTimer.unref();
+    if (job.webhook !== undefined && this.#options.webhook !== undefined) void this.#claimWebhook(job, view).catch((error: unknown) => this.#backgroundError(error, job.id));
     if (job.waitedHere && view.state === 'done' && view.result !== null) {
       // The synchronous caller takes the images from memory; the job is removed right after.
       job.samples = await Promise.all(
@@ -368,6 +379,18 @@ export class RedisJobs implements Jobs {
       this.#evictOverBudget(job);
     }
     job.settle();
+  }
+
+  /**
+   * Every API process mirrors every job, so each sees it end; the one whose SET NX wins sends the
+   * webhook. The claim outlives the job's keys, so an API process that starts later and replays the
+   * job's log does not send it again; a job that ended while no API process was up is sent by the
+   * first one that comes up.
+   */
+  async #claimWebhook(job: MirrorJob, view: JobView): Promise<void> {
+    const ttlMs = Math.max(0, (view.expiresAt === null ? Date.now() + this.#options.resultsTtlMs : Date.parse(view.expiresAt)) - Date.now()) + 2 * EXPIRY_MARGIN_MS;
+    const claimed = await this.#redis.set(this.#keys.webhook(job.id), `${hostname()}:${process.pid}`, 'PX', ttlMs, 'NX');
+    if (claimed === 'OK') this.#options.webhook?.(job.webhook!, view);
   }
 
   /** Drops the oldest finished jobs while results exceed the byte budget (never the one just finished). */

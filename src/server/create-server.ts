@@ -7,12 +7,15 @@ import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js
 import { toHttpError } from './http-errors.js';
 import { InternalError } from '../errors/index.js';
 import { JobQueue } from './job-queue.js';
-import type { Jobs } from './jobs.js';
+import { registerAuth } from './auth.js';
+import type { Jobs, WebhookHook } from './jobs.js';
+import { present } from './present-job.js';
 import { DirectoryResultStore, MemoryResultStore } from './result-store.js';
 import { registerJobRoutes } from './routes-jobs.js';
 import { registerSystemRoutes } from './routes-system.js';
 import { OPTIONS_LIMIT_BYTES } from './submission.js';
 import type { ModelInfo, ServerContext, ServerDependencies } from './server-context.js';
+import { WebhookSender } from './webhooks.js';
 import { jobMemoryCap, ServerSettingsSchema, type ServerSettingsInput } from './settings.js';
 
 export type CreateServerOptions = ServerDependencies & ServerSettingsInput;
@@ -26,6 +29,8 @@ declare module 'fastify' {
 
 /** How long /v1/models reuses a listing: packs change rarely, reading manifests per request is waste. */
 const MODEL_LIST_TTL_MS = 10_000;
+/** Webhook deliveries in flight on shutdown get this long, then are abandoned. */
+const WEBHOOK_CLOSE_MS = 2_000;
 /** Time in-flight responses get to flush on shutdown once every job has ended. */
 const CLOSE_FLUSH_MS = 1_000;
 
@@ -51,9 +56,20 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     clientErrorHandler: clientErrorHandler(settings.cors),
   });
 
+  const version = packageVersion();
+  // Webhooks only where the operator allowed hosts (and then always signed: the schema asks for a secret).
+  const sender =
+    settings.webhookAllow.length > 0
+      ? new WebhookSender(
+          { allow: settings.webhookAllow, secret: settings.webhookSecret, timeoutMs: settings.webhookTimeoutSeconds * 1000, attempts: settings.webhookAttempts, backoffMs: settings.webhookBackoffMs },
+          { log: app.log, version },
+        )
+      : undefined;
+  const webhook: WebhookHook | undefined = sender && ((url, view) => sender.send(url, present(view)));
+
   let jobs: Jobs;
   if (remoteJobs !== undefined) {
-    jobs = await remoteJobs(settings, app.log);
+    jobs = await remoteJobs(settings, app.log, { webhook });
   } else {
     if (colorize === undefined) throw new InternalError('createServer: pass colorize (jobs run here) or jobs (Redis mode)');
     const store = settings.resultsDir ? new DirectoryResultStore(resolve(settings.resultsDir)) : new MemoryResultStore();
@@ -66,6 +82,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
       resultsMaxBytes: settings.resultsMaxBytes,
       timeoutMs: settings.timeoutSeconds * 1000,
       onBackgroundError: (error, jobId) => app.log.error({ err: error, jobId }, 'job background error'),
+      webhook,
     });
     app.decorate('colorWizardJobs', local);
     // Results of a server that died (kill -9) are never cleaned otherwise; this process owns none yet.
@@ -94,6 +111,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
       maxPixels: settings.maxPixels,
       caps: { maxDecodePixels: settings.maxDecodePixels, maxSamplePixels: settings.maxSamplePixels, maxJobMemory: jobMemoryCap(settings) },
       probe,
+      webhookAllow: settings.webhookAllow,
       defaultModel: settings.model,
       models: async () => {
         const map = new Map<string, string>((await cachedModels()).map((m) => [m.name, m.path ?? m.name]));
@@ -102,7 +120,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
       },
     },
     readiness: { warmedUp: warmup === undefined, warmupError: null },
-    version: packageVersion(),
+    version,
     startedAt: Date.now(),
   };
   if (warmup) {
@@ -119,7 +137,7 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     await app.register(cors, {
       origin: settings.cors,
       methods: ['GET', 'POST', 'DELETE'],
-      exposedHeaders: ['location', 'retry-after', 'content-disposition', 'x-color-wizard-seed', 'x-color-wizard-model', 'x-color-wizard-steps'],
+      exposedHeaders: ['location', 'retry-after', 'content-disposition', 'www-authenticate', 'x-color-wizard-seed', 'x-color-wizard-model', 'x-color-wizard-steps'],
     });
   }
   await app.register(multipart, {
@@ -141,11 +159,15 @@ export async function createServer(options: CreateServerOptions): Promise<Fastif
     void reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}` } });
   });
 
+  // Before the routes, so every route below is behind it.
+  if (settings.token !== undefined) registerAuth(app, settings.token);
   registerJobRoutes(app, ctx);
   registerSystemRoutes(app, ctx);
 
   app.addHook('preClose', async () => {
     await jobs.shutdown(settings.shutdownGraceSeconds * 1000);
+    // Final states of the jobs that just ended (cancelled by the shutdown) get a moment to go out.
+    await sender?.close(WEBHOOK_CLOSE_MS);
     await close?.();
     // Every job has ended, so responses are finishing. Sockets a client opened but never used
     // would still hold server.close() until the client drops them: cut everything after a moment.

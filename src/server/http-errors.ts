@@ -15,7 +15,13 @@ export type HttpErrorCode =
   | 'SHUTTING_DOWN'
   | 'TIMEOUT'
   /** Redis mode: the workers running a job died (SIGKILL, crash) more often than the retry limit. */
-  | 'WORKER_LOST';
+  | 'WORKER_LOST'
+  /** No or a wrong bearer token on a server started with --token. */
+  | 'UNAUTHORIZED'
+  /** Signed in by cookie (the web page) but the request came from another site. */
+  | 'FORBIDDEN'
+  /** A job's webhook URL names a host the operator did not allow (--webhook-allow). */
+  | 'WEBHOOK_NOT_ALLOWED';
 
 /** What every error response carries, and what a failed job records. */
 export interface ErrorInfo {
@@ -65,10 +71,17 @@ export const STATUS_BY_CODE: Readonly<Record<HttpErrorCode, number>> = Object.fr
   SHUTTING_DOWN: 503,
   TIMEOUT: 504,
   WORKER_LOST: 500,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  WEBHOOK_NOT_ALLOWED: 400,
 });
+
+/** Every code an error body may carry (the OpenAPI enum), from the status table so none is missed. */
+export const HTTP_ERROR_CODES = Object.keys(STATUS_BY_CODE) as [HttpErrorCode, ...HttpErrorCode[]];
 
 const CODE_BY_STATUS: Readonly<Record<number, HttpErrorCode>> = {
   400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
   404: 'NOT_FOUND',
   406: 'UNSUPPORTED_MEDIA_TYPE',
   409: 'CONFLICT',

@@ -2,7 +2,7 @@ import { assign, fromPromise, setup } from 'xstate';
 import { InternalError, isColorWizardError } from '../errors/index.js';
 import type { ColorizeSettings } from '../pipeline/options-schema.js';
 import type { SchedulerName } from '../schedulers/scheduler.js';
-import type { ColorizedSample, ProgressEvent, StageTimings } from '../pipeline/types.js';
+import type { ColorIntent, ColorizedSample, ProgressEvent, StageTimings } from '../pipeline/types.js';
 import { errorInfo, type ErrorInfo } from './http-errors.js';
 
 /**
@@ -31,7 +31,7 @@ export interface ResultSummary {
   scheduler: SchedulerName;
   guidance: number;
   model: string;
-  prompt: { text: string; negative: string; understood: unknown[] };
+  prompt: { text: string; negative: string; understood: ColorIntent[] };
   timings: StageTimings;
   samples: SampleSummary[];
 }

@@ -4,7 +4,7 @@ import type { ColorizeSettings } from '../pipeline/options-schema.js';
 import type { ColorizeInput, ColorizeResult, ColorizeRuntimeOptions, ProgressEvent } from '../pipeline/types.js';
 import { HttpError, type ErrorInfo } from './http-errors.js';
 import { jobMachine, TERMINAL_STATES, type AbortReason, type JobStateName, type ResultSummary, type RunInput, type RunOutput } from './job-machine.js';
-import type { JobHandle, Jobs, JobStats } from './jobs.js';
+import type { JobHandle, Jobs, JobStats, SubmitOptions, WebhookHook } from './jobs.js';
 import type { ResultStore } from './result-store.js';
 import { estimateRetryAfter } from './retry-after.js';
 import { MAX_TIMER_MS } from './settings.js';
@@ -24,6 +24,8 @@ export interface JobQueueOptions {
   timeoutMs: number;
   /** Errors the queue cannot report to a client (store cleanup). */
   onBackgroundError?: (error: unknown, jobId: string) => void;
+  /** Sends the final state of jobs submitted with a webhook. */
+  webhook?: WebhookHook;
 }
 
 /** A job as clients see it (the HTTP layer adds links). */
@@ -75,6 +77,8 @@ export class Job implements JobHandle {
     readonly actor: JobActor,
     /** False for synchronous requests: the caller takes the result and removes the job. */
     readonly retain: boolean,
+    /** Gets the final state once the job ends. */
+    readonly webhook?: string,
   ) {
     this.settled = new Promise((resolve) => (this.resolveSettled = resolve));
   }
@@ -151,7 +155,7 @@ export class JobQueue implements Jobs {
   }
 
   /** Queues a job, or throws 503 (queue full or shutting down) with Retry-After. */
-  submit(image: Buffer, options: ColorizeSettings, { retain = true } = {}): Job {
+  submit(image: Buffer, options: ColorizeSettings, { retain = true, webhook }: SubmitOptions = {}): Job {
     if (this.#closing) {
       throw new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down', undefined, { 'retry-after': '30' });
     }
@@ -162,7 +166,7 @@ export class JobQueue implements Jobs {
     const id = nanoid(); // 126 random bits: unguessable, URL-safe.
     const timeoutMs = this.#options.timeoutMs > 0 ? Math.min(this.#options.timeoutMs, MAX_TIMER_MS) : MAX_TIMER_MS;
     const actor = createActor(this.#machine, { input: { id, image, options, timeoutMs, retain } });
-    const job = new Job(id, actor, retain);
+    const job = new Job(id, actor, retain, webhook);
     this.#jobs.set(id, job);
     this.#waiting.push(job);
     actor.subscribe({ next: () => this.#onChange(job), error: (error) => this.#onActorError(job, error) });
@@ -174,6 +178,10 @@ export class JobQueue implements Jobs {
 
   get(id: string): Job | undefined {
     return this.#jobs.get(id);
+  }
+
+  list(): JobView[] {
+    return [...this.#jobs.values()].filter((job) => job.retain).map((job) => this.view(job));
   }
 
   /** Requests a cancel; queued jobs end at once, running ones before their next model call. */
@@ -295,6 +303,7 @@ export class JobQueue implements Jobs {
     }
     const view = this.view(job);
     this.#emit(job, job.state as JobEventName, view);
+    if (job.webhook !== undefined) this.#options.webhook?.(job.webhook, view);
     job.listeners.clear();
     job.resolveSettled(job.state);
     this.#pump();

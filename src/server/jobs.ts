@@ -15,6 +15,18 @@ export interface JobHandle {
   readonly expiresAt: Date | null;
 }
 
+export interface SubmitOptions {
+  /** False for synchronous requests: the caller takes the result and removes the job. */
+  retain?: boolean;
+  webhook?: string;
+}
+
+/**
+ * Told once when a job that named a webhook has ended, with its final view (create-server signs and
+ * sends it). In Redis mode one API process of the cluster is told, whichever claims the delivery.
+ */
+export type WebhookHook = (url: string, view: JobView) => void;
+
 export interface JobStats {
   queued: number;
   running: number;
@@ -34,9 +46,14 @@ export interface Jobs {
   hasRoom(): boolean;
   /** Seconds a refused client should wait, 1..300. */
   retryAfterSeconds(): number;
-  /** Queues a job or throws an HttpError (503 with Retry-After when full or unavailable). */
-  submit(image: Buffer, options: ColorizeSettings, opts?: { retain?: boolean }): JobHandle | Promise<JobHandle>;
+  /**
+   * Queues a job or throws an HttpError (503 with Retry-After when full or unavailable). `webhook` (checked
+   * by the caller against the operator's allowed hosts) gets the job's final state once it ends.
+   */
+  submit(image: Buffer, options: ColorizeSettings, opts?: SubmitOptions): JobHandle | Promise<JobHandle>;
   get(id: string): JobHandle | undefined;
+  /** Every job clients can see (not the synchronous requests' own), in no particular order. */
+  list(): JobView[];
   /** Queued jobs end at once, running ones before their next model call. */
   cancel(job: JobHandle, reason?: AbortReason): void;
   remove(job: JobHandle): Promise<void>;

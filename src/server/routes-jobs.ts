@@ -1,6 +1,5 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { JobBody } from './api-schemas.js';
 import { HttpError, notFound, STATUS_BY_CODE } from './http-errors.js';
 import { notReadyError, unreadyReason } from './readiness.js';
 import type { JobEventRecord, JobView } from './job-queue.js';
@@ -8,25 +7,11 @@ import type { JobHandle } from './jobs.js';
 import { JOB_ID_PATTERN } from './result-store.js';
 import type { ServerContext } from './server-context.js';
 import { OUTPUT_MEDIA_TYPES } from './sniff-image.js';
+import { ListQuerySchema, type ListQuery } from './api-schemas.js';
+import { present } from './present-job.js';
 import { checkSubmission, readRawSubmission } from './submission.js';
 
 const SSE_HEARTBEAT_MS = 15_000;
-
-export function jobLinks(id: string) {
-  const self = `/v1/colorizations/${id}`;
-  return { self, events: `${self}/events`, sample: (n: number) => `${self}/samples/${n}` };
-}
-
-/** The public form of a job: its view plus links. */
-export function present(view: JobView): JobBody {
-  const links = jobLinks(view.id);
-  const samples = view.result?.samples.map((s) => ({ ...s, href: links.sample(s.index) })) ?? [];
-  return {
-    ...view,
-    result: view.result ? { ...view.result, timings: { ...view.result.timings }, samples } : null,
-    links: { self: links.self, events: links.events, samples: samples.map((s) => s.href) },
-  };
-}
 
 /** `?strength=` of a sample: a number 0..2 relative to the sample as made (1 = as is). */
 function parseStrength(text: string | undefined): number | undefined {
@@ -63,10 +48,12 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
 
   app.post('/v1/colorizations', { onRequest: refuseWhenFull }, async (request, reply) => {
     const submission = await checkSubmission(await readRawSubmission(request), ctx.checks);
-    const job = await jobs.submit(submission.image, submission.options);
+    const job = await jobs.submit(submission.image, submission.options, submission.webhook === undefined ? {} : { webhook: submission.webhook });
     const body = present(jobs.view(job));
     return reply.code(202).header('location', body.links.self).send(body);
   });
+
+  app.get('/v1/colorizations', async (request) => listJobs(jobs.list(), parseListQuery(request.query)));
 
   app.get<{ Params: { id: string } }>('/v1/colorizations/:id', async (request) => present(jobs.view(findJob(request.params.id))));
 
@@ -147,6 +134,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
     const arrived = Date.now();
     const submission = await checkSubmission(await readRawSubmission(request), {
       ...ctx.checks,
+      webhooks: false,
       refine: (options) => {
         if (options.samples !== 1) {
           throw new HttpError(400, 'OPTIONS', 'POST /v1/colorize returns one sample; use POST /v1/colorizations for several', {
@@ -196,6 +184,54 @@ export function registerJobRoutes(app: FastifyInstance, ctx: ServerContext): voi
     if (view.state === 'cancelled' && jobs.closing) throw new HttpError(503, 'SHUTTING_DOWN', 'the server is shutting down', undefined, { 'retry-after': '30' });
     throw new HttpError(STATUS_BY_CODE[error.code] ?? 500, error.code, error.message, error.details);
   });
+}
+
+/** The list query, checked once: a bad limit, state or cursor is a 400 naming it. */
+function parseListQuery(query: unknown): ListQuery {
+  const parsed = ListQuerySchema.safeParse(query ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ ...issue, path: issue.path.map(String) }));
+    const described = parsed.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown query parameter(s) ${i.keys.map((k) => `"${k}"`).join(', ')}; allowed: limit, cursor, state` : `${i.path.join('.')}: ${i.message}`));
+    throw new HttpError(400, 'BAD_REQUEST', `invalid list query: ${described.join('; ')}`, { issues });
+  }
+  return parsed.data;
+}
+
+/** Where a page ends: the last job's creation time and id (ids break ties), opaque to clients. */
+interface Cursor {
+  createdAt: string;
+  id: string;
+}
+
+function encodeCursor(view: JobView): string {
+  return Buffer.from(JSON.stringify([view.createdAt, view.id])).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt)) && JOB_ID_PATTERN.test(id)) return { createdAt, id };
+  } catch {
+    // reported below
+  }
+  throw new HttpError(400, 'BAD_REQUEST', 'cursor: not one this server gave (pass the "next" of the previous page)', { issues: [{ path: ['cursor'], message: 'unknown cursor' }] });
+}
+
+/** Newest first (creation time, then id); a cursor resumes after the job it names, even if that job is gone. */
+function listJobs(views: JobView[], query: ListQuery) {
+  const states = query.state === undefined ? undefined : new Set(query.state.split(','));
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const newestFirst = (a: { createdAt: string; id: string }, b: { createdAt: string; id: string }) =>
+    a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+  const page = views
+    .filter((v) => (states === undefined || states.has(v.state)) && (after === undefined || newestFirst(v, after) > 0))
+    .sort(newestFirst)
+    .slice(0, query.limit + 1);
+  const more = page.length > query.limit;
+  const jobs = page.slice(0, query.limit);
+  const next = more ? encodeCursor(jobs[jobs.length - 1]!) : null;
+  const params = (cursor: string) => new URLSearchParams({ limit: String(query.limit), ...(query.state === undefined ? {} : { state: query.state }), cursor }).toString();
+  return { jobs: jobs.map(present), next, links: { next: next === null ? null : `/v1/colorizations?${params(next)}` } };
 }
 
 const sseHeaders = {

@@ -33,7 +33,7 @@ export function registerSystemRoutes(app: FastifyInstance, ctx: ServerContext): 
 
   let openApi: string | undefined;
   app.get('/openapi.json', async (_request, reply) => {
-    openApi ??= JSON.stringify(buildOpenApi(ctx.version));
+    openApi ??= JSON.stringify(buildOpenApi(ctx.version, { auth: ctx.settings.token !== undefined, webhooks: ctx.settings.webhookAllow.length > 0 }));
     return reply.type('application/json; charset=utf-8').send(openApi);
   });
 

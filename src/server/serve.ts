@@ -12,6 +12,14 @@ export interface ServeOptions extends ServerSettingsInput {
   redis?: string;
   /** Redis mode: the queue's name (several deployments can share one Redis). */
   queueName?: string;
+  /** Listen beyond loopback without a token (a proxy in front authenticates clients). */
+  insecureNoAuth?: boolean;
+}
+
+/** Addresses only this machine reaches: a server there may run without a token. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
 export interface ServeHooks {
@@ -27,12 +35,20 @@ export interface ServeHooks {
  * accepting, cancel queued jobs, let running ones finish within the grace time) and resolves.
  */
 export async function serve(options: ServeOptions, hooks: ServeHooks = {}): Promise<void> {
-  const { port, host, redis, queueName, ...rest } = options;
+  const { port, host, redis, queueName, insecureNoAuth, ...rest } = options;
   const checked = ServerSettingsSchema.safeParse(rest);
   if (!checked.success) {
     throw new OptionsError(`invalid server settings: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
       details: { issues: checked.error.issues },
     });
+  }
+  // Anyone who reaches an open server can queue work on its CPUs and read every job: beyond this
+  // machine, only with a token, or when the operator says a proxy in front authenticates.
+  if (!isLoopback(host) && checked.data.token === undefined && insecureNoAuth !== true) {
+    throw new OptionsError(
+      `--host ${host} listens beyond this machine, so the server needs a token: set COLOR_WIZARD_TOKEN (or --token), or pass --insecure-no-auth if a proxy in front of it authenticates clients`,
+      { details: { host } },
+    );
   }
   const dependencies =
     hooks.dependencies ??

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ColorizeFn } from './job-queue.js';
-import type { Jobs } from './jobs.js';
+import type { Jobs, WebhookHook } from './jobs.js';
 import type { ServerSettings } from './settings.js';
 import type { ProbeFn, SubmissionChecks } from './submission.js';
 
@@ -12,7 +12,7 @@ export interface ServerDependencies {
   /** Runs jobs in this process (the single-process server); required unless `jobs` is given. */
   colorize?: ColorizeFn;
   /** Jobs run elsewhere (Redis mode, src/queue): the server only submits, mirrors and serves them. */
-  jobs?: (settings: ServerSettings, log: FastifyBaseLogger) => Promise<Jobs>;
+  jobs?: (settings: ServerSettings, log: FastifyBaseLogger, hooks: { webhook?: WebhookHook }) => Promise<Jobs>;
   listModels?: () => Promise<ModelInfo[]>;
   /** Header-only image check (src/image `probeImage`): 422 before queueing instead of a failed job. */
   probe?: ProbeFn;

@@ -4,6 +4,9 @@ import { z } from 'zod';
 /** Server settings: the same schema checks `createServer` options and `color-wizard serve` flags. */
 
 const MIB = 1024 * 1024;
+/** "host", "host:port", "*.domain" or "[ipv6]:port" (lowercase), as webhookAllow (--webhook-allow) takes them. */
+export const WEBHOOK_HOST_PATTERN = /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/;
+
 /** setTimeout wraps above 2^31-1 ms, so "no timeout" is this (about 24 days). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -42,8 +45,30 @@ export const ServerSettingsSchema = z
     cancelWaitMs: z.number().int().min(0).max(60_000).default(5_000),
     /** Pino logging; off by default so tests stay quiet. */
     logger: z.boolean().default(false),
+    /**
+     * Bearer token every /v1 request must carry (`Authorization: Bearer <token>`); the web page signs in
+     * with it once (a cookie). None: no authentication, which `serve` allows on loopback addresses only.
+     */
+    token: z.string().min(16, 'at least 16 characters (e.g. `openssl rand -hex 24`)').max(4096).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
+    /** Hosts job webhooks may go to: "host", "host:port" or "*.domain". Empty: webhooks are refused. */
+    webhookAllow: z
+      .array(z.string().trim().toLowerCase().regex(WEBHOOK_HOST_PATTERN, 'a host name, "host:port", "*.domain" or "[ipv6]:port"'))
+      .max(256)
+      .default([]),
+    /** Key of the webhooks' HMAC-SHA256 signature; required with webhookAllow, so every delivery is signed. */
+    webhookSecret: z.string().min(16, 'at least 16 characters').max(4096).optional(),
+    /** Time one webhook delivery attempt may take. */
+    webhookTimeoutSeconds: z.number().min(0.1).max(300).default(10),
+    /** Delivery attempts in all (retried on network errors, timeouts, 408, 429 and 5xx). */
+    webhookAttempts: z.number().int().min(1).max(20).default(6),
+    /** Wait before the first retry; doubles after each (1, 2, 4, 8, 16 s by default). */
+    webhookBackoffMs: z.number().int().min(0).max(600_000).default(1000),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.webhookAllow.length === 0 || s.webhookSecret !== undefined, {
+    message: 'webhooks need a signing secret: set webhookSecret (--webhook-secret or COLOR_WIZARD_WEBHOOK_SECRET) with webhookAllow',
+    path: ['webhookSecret'],
+  });
 
 /** The memory cap in force: the setting, or half of this machine's memory shared by the concurrent jobs. */
 export function jobMemoryCap(settings: Pick<ServerSettings, 'maxJobMemory' | 'concurrency'>): number {

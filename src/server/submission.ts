@@ -2,22 +2,27 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { isColorWizardError } from '../errors/index.js';
 import { estimateRunMemory } from '../pipeline/estimate-memory.js';
-import { checkHintBounds } from '../prompts/hint-map.js';
+import { optionLabel } from '../prompts/color-hint.js';
 import { ColorizeOptionsSchema, type ColorizeSettings } from '../pipeline/options-schema.js';
 import { JsonSubmissionSchema } from './api-schemas.js';
 import { checkSteering, sizeOf } from './check-steering.js';
 import { HttpError, toHttpError } from './http-errors.js';
 import { sniffImageFormat, SUPPORTED_MEDIA_TYPES } from './sniff-image.js';
+import { checkWebhookUrl } from './webhooks.js';
 
 /** A request's image and raw options, before validation. */
 export interface RawSubmission {
   image: Buffer | undefined;
   options: unknown;
+  /** The envelope's `webhook` (JSON field, multipart field, or `?webhook=` beside a raw image), unchecked. */
+  webhook?: unknown;
 }
 
 export interface Submission {
   image: Buffer;
   options: ColorizeSettings;
+  /** Checked against the operator's allowed hosts. */
+  webhook?: string;
 }
 
 /** Header-only image check; resolves with the size the photo has once decoded (after EXIF orientation). */
@@ -42,9 +47,13 @@ export interface SubmissionChecks {
   defaultModel?: string;
   /** Extra rule of one endpoint (e.g. one sample for the synchronous one). */
   refine?: (options: ColorizeSettings) => void;
+  /** Hosts webhooks may go to (--webhook-allow); none: a submission naming a webhook is refused. */
+  webhookAllow: readonly string[];
+  /** False where a webhook makes no sense (the synchronous endpoint answers with the image). */
+  webhooks?: boolean;
 }
 
-const MULTIPART_FIELDS = ['image', 'options', 'reference'];
+const MULTIPART_FIELDS = ['image', 'options', 'reference', 'webhook'];
 /** The `options` JSON, as a field or a file part (the multipart field limit in create-server.ts). */
 export const OPTIONS_LIMIT_BYTES = 1024 * 1024;
 
@@ -52,12 +61,12 @@ export const OPTIONS_LIMIT_BYTES = 1024 * 1024;
 export async function readRawSubmission(request: FastifyRequest): Promise<RawSubmission> {
   if (request.isMultipart()) return readMultipart(request);
   const body = request.body;
-  if (Buffer.isBuffer(body)) return { image: body, options: parseJsonText(queryOptions(request), 'the "options" query parameter') };
+  if (Buffer.isBuffer(body)) return { image: body, options: parseJsonText(queryOptions(request), 'the "options" query parameter'), webhook: queryParameter(request, 'webhook') };
   if (body === undefined || body === null) throw new HttpError(400, 'BAD_REQUEST', 'send the image as multipart/form-data (field "image"), as JSON ({"image": base64}), or as the raw body');
   // The envelope only: `options` are parsed once, by checkSubmission, as for every transport.
   const parsed = JsonSubmissionSchema.extend({ options: z.unknown().optional() }).safeParse(body);
   if (!parsed.success) throw invalid(parsed.error);
-  return { image: decodeBase64(parsed.data.image), options: parsed.data.options };
+  return { image: decodeBase64(parsed.data.image), options: parsed.data.options, webhook: parsed.data.webhook };
 }
 
 async function readMultipart(request: FastifyRequest): Promise<RawSubmission> {
@@ -78,6 +87,7 @@ async function readParts(request: FastifyRequest): Promise<RawSubmission> {
   let optionsText: string | undefined;
   /** `options` as a field with Content-Type application/json: @fastify/multipart has parsed it already. */
   let optionsValue: { value: unknown } | undefined;
+  let webhook: unknown;
   const unexpected: string[] = [];
   // Every part is consumed (or drained) before any error is thrown, so busboy never stalls.
   for await (const part of request.parts()) {
@@ -92,6 +102,8 @@ async function readParts(request: FastifyRequest): Promise<RawSubmission> {
         part.file.resume();
         unexpected.push(part.fieldname);
       }
+    } else if (part.fieldname === 'webhook' && webhook === undefined) {
+      webhook = part.value;
     } else if (part.fieldname === 'options' && optionsText === undefined && optionsValue === undefined) {
       if (part.valueTruncated) throw new HttpError(413, 'BODY_TOO_LARGE', 'the "options" field is too large');
       if (typeof part.value === 'string') optionsText = part.value;
@@ -104,18 +116,22 @@ async function readParts(request: FastifyRequest): Promise<RawSubmission> {
     throw new HttpError(400, 'BAD_REQUEST', `unexpected form field(s) ${unexpected.map((f) => JSON.stringify(f)).join(', ')}; allowed: ${MULTIPART_FIELDS.join(', ')} (image as a file)`);
   }
   const options = optionsValue ? optionsValue.value : parseJsonText(optionsText, 'the "options" field');
-  if (reference === undefined) return { image, options };
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) return { image, options };
+  if (reference === undefined) return { image, options, webhook };
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) return { image, options, webhook };
   if ((options as { reference?: unknown } | undefined)?.reference !== undefined) {
     throw new HttpError(400, 'OPTIONS', 'a reference came both as the "reference" file and in options.reference: send one');
   }
-  return { image, options: { ...(options as object | undefined), reference } };
+  return { image, options: { ...(options as object | undefined), reference }, webhook };
 }
 
 function queryOptions(request: FastifyRequest): string | undefined {
-  const value = (request.query as Record<string, unknown> | undefined)?.options;
+  return queryParameter(request, 'options');
+}
+
+function queryParameter(request: FastifyRequest, name: 'options' | 'webhook'): string | undefined {
+  const value = (request.query as Record<string, unknown> | undefined)?.[name];
   // Two of them would leave one silently unused: say so instead.
-  if (Array.isArray(value)) throw new HttpError(400, 'OPTIONS', `the "options" query parameter was given ${value.length} times; give it once`);
+  if (Array.isArray(value)) throw new HttpError(400, name === 'options' ? 'OPTIONS' : 'BAD_REQUEST', `the "${name}" query parameter was given ${value.length} times; give it once`);
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -154,7 +170,15 @@ function decodeBase64(text: string): Buffer {
 function invalid(error: z.ZodError): HttpError {
   const issues = error.issues.map((issue) => ({ ...issue, path: issue.path.map(String) }));
   const onlyOptions = issues.every((issue) => issue.path[0] === 'options');
-  return new HttpError(400, onlyOptions ? 'OPTIONS' : 'BAD_REQUEST', z.prettifyError(error), { issues });
+  return new HttpError(400, onlyOptions ? 'OPTIONS' : 'BAD_REQUEST', describeIssues(error.issues), { issues });
+}
+
+/**
+ * One line per problem, hints and strokes counted from 1 as people count (`optionLabel`); `details.issues`
+ * keeps zod's issues with their 0-based JSON paths for programs.
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues.map((i) => `${i.path[0] === 'options' ? `options: ${optionLabel(i.path.slice(1))}` : optionLabel(i.path)}: ${i.message}`).join('; ');
 }
 
 /** Validates options and the image; throws HttpError 400/413/415/422 with a reason a person can act on. */
@@ -162,7 +186,7 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
   const parsed = ColorizeOptionsSchema.safeParse(raw.options ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ ...issue, path: issue.path.map(String) }));
-    throw new HttpError(400, 'OPTIONS', z.prettifyError(parsed.error), { issues });
+    throw new HttpError(400, 'OPTIONS', `invalid options: ${describeIssues(parsed.error.issues)}`, { issues });
   }
   const options: ColorizeSettings = { ...parsed.data, maxPixels: Math.min(parsed.data.maxPixels, checks.maxPixels) };
   if (options.decodeMaxPixels > checks.caps.maxDecodePixels) {
@@ -171,6 +195,10 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
     });
   }
   checks.refine?.(options);
+  if (raw.webhook !== undefined && checks.webhooks === false) {
+    throw new HttpError(400, 'BAD_REQUEST', 'this endpoint answers with the image itself; webhooks are for POST /v1/colorizations', { issues: [{ path: ['webhook'], message: 'not here' }] });
+  }
+  const webhook = checkWebhookUrl(raw.webhook, { allow: checks.webhookAllow });
   options.model = await resolveModel(options.model, checks);
 
   const image = raw.image;
@@ -198,7 +226,7 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
     }
   }
   await checkSteering(options, size, checks.probe);
-  return { image, options };
+  return webhook === undefined ? { image, options } : { image, options, webhook };
 }
 
 /** 413 before queueing for what would not fit: too many sample pixels, or more memory than the cap. */

@@ -1,8 +1,8 @@
 export { encodeGray, normalizeLightness } from './encode-gray.js';
 export { encodeSemantic } from './encode-semantic.js';
 export { quantizeLatent } from './quantize.js';
-export { decodeAb } from './decode-ab.js';
-export type { DecodeOptions } from './decode-ab.js';
+export { decodeAb, decodeTiles } from './decode-ab.js';
+export type { DecodeOptions, DecodeTile } from './decode-ab.js';
 export { resizeBilinear, resizeArea } from './bilinear.js';
 export { guidedUpsample } from './guided-upsample.js';
 export type { GuidedUpsampleOptions } from './guided-upsample.js';

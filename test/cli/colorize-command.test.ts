@@ -77,7 +77,7 @@ describe('color-wizard CLI', () => {
     expect(bad('--stroke', '1,1 #zzzzzz').status).toBe(EXIT_CODES.OPTIONS);
     const outside = bad('--stroke', '1,1 400,1 #123456');
     expect(outside.status).toBe(EXIT_CODES.OPTIONS);
-    expect(outside.stderr).toMatch(/strokes\.0\.points\.1/);
+    expect(outside.stderr).toMatch(/--stroke 1 "1,1 400,1 #123456" \(point 2\): \(400, 1\) lies outside/);
     expect(bad('--reference', join(dir, 'in', 'broken.jpg')).status).toBe(EXIT_CODES.OPTIONS);
   });
 

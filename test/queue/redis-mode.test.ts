@@ -5,6 +5,7 @@ import { queueDependencies } from '../../src/queue/queue-dependencies.js';
 import { createServer } from '../../src/server/index.js';
 import { FakeLibrary, grayPng, parseSse, waitFor } from '../server/helpers.js';
 import { fakeWorkers, redisCluster, redisMissing } from './redis-helpers.js';
+import { webhookReceiver } from '../server/webhook-receiver.js';
 
 const submit = async (app: Awaited<ReturnType<ReturnType<typeof redisCluster>['api']>>, options: Record<string, unknown> = {}) => {
   const response = await app.inject({ method: 'POST', url: `/v1/colorizations?options=${encodeURIComponent(JSON.stringify(options))}`, headers: { 'content-type': 'image/png' }, payload: grayPng() });
@@ -75,6 +76,43 @@ describe.skipIf(redisMissing)('Redis mode (serve --redis + worker), in one proce
     expect(response.headers['content-type']).toBe('image/png');
     expect(response.rawPayload.subarray(1, 4).toString()).toBe('PNG');
     await waitFor(async () => (await app.inject({ url: '/healthz' })).json().jobs.retained === 0);
+  });
+
+  it('lists jobs newest first across API processes, behind the token; one webhook per job however many APIs see it end', async () => {
+    const receiver = await webhookReceiver();
+    try {
+      const secured = { token: 'redis-mode-token-0123456789', webhookAllow: [receiver.host], webhookSecret: 'redis-mode-secret-0123' };
+      const first = await cluster.api(secured);
+      const second = await cluster.api(secured);
+      const auth = { authorization: `Bearer ${secured.token}` };
+      expect((await first.inject({ url: '/v1/colorizations' })).statusCode).toBe(401);
+      const refused = await first.inject({ method: 'POST', url: `/v1/colorizations?webhook=${encodeURIComponent('http://127.0.0.2:9/x')}`, headers: { ...auth, 'content-type': 'image/png' }, payload: grayPng() });
+      expect(refused.json().error.code).toBe('WEBHOOK_NOT_ALLOWED');
+      const ids: string[] = [];
+      for (let k = 0; k < 3; k++) {
+        const webhook = k === 1 ? `&webhook=${encodeURIComponent(receiver.url(`/job-${k}`))}` : '';
+        const posted = await first.inject({ method: 'POST', url: `/v1/colorizations?options=%7B%7D${webhook}`, headers: { ...auth, 'content-type': 'image/png' }, payload: grayPng() });
+        expect(posted.statusCode, posted.body).toBe(202);
+        ids.push(posted.json().id);
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
+      await cluster.worker(fakeWorkers(new FakeLibrary({ steps: 2 })));
+      await waitFor(async () => (await second.inject({ url: '/v1/colorizations?state=done', headers: auth })).json().jobs.length === 3, 10_000);
+      const page = (await second.inject({ url: '/v1/colorizations?limit=2', headers: auth })).json();
+      expect(page.jobs.map((j: { id: string }) => j.id)).toEqual([ids[2], ids[1]]);
+      const rest = (await second.inject({ url: page.links.next, headers: auth })).json();
+      expect(rest).toMatchObject({ jobs: [{ id: ids[0] }], next: null });
+      await waitFor(() => receiver.received.length === 1);
+      // A third API process, started after the job ended, replays its log and does not send it again.
+      await cluster.api(secured);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(receiver.received).toHaveLength(1);
+      expect(receiver.received[0]!.path).toBe('/job-1');
+      expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ id: ids[1], state: 'done' });
+      expect(receiver.received[0]!.headers['x-color-wizard-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('answers 503 QUEUE_FULL with Retry-After when the queue is full', async () => {

@@ -103,7 +103,13 @@ export class FakeLibrary {
 
   async #run(input: ColorizeInput, options: ColorizeOptions): Promise<ColorizeResult> {
     const { signal, onProgress } = options;
-    const report = (event: ProgressEvent) => onProgress?.(event);
+    const started = Date.now();
+    // The pipeline's event shape: elapsed time, and an ETA once denoising has begun.
+    const report = (event: Omit<ProgressEvent, 'elapsedMs' | 'etaMs'>) => {
+      const elapsedMs = Date.now() - started;
+      const etaMs = event.stage === 'loading' || event.stage === 'preparing' ? null : Math.round((elapsedMs * (1 - event.fraction)) / Math.max(event.fraction, 0.01));
+      onProgress?.({ ...event, elapsedMs, etaMs });
+    };
     const steps = options.steps ?? this.options.steps ?? 4;
     const { width, height } = pngSize(Buffer.isBuffer(input) ? input : Buffer.alloc(0));
     // Like the pipeline: the signal is checked before each model call; a call in flight (held

@@ -32,6 +32,26 @@ describe('color-wizard serve', () => {
     expect(serve.mock.calls[0]![0]).toMatchObject({ port: 8080, host: '127.0.0.1', concurrency: 1, queue: 16, resultsTtlSeconds: 600, bodyLimit: 50 * 1024 * 1024, cors: false, timeoutSeconds: 300, logger: true });
   });
 
+  it('takes the token and the webhook secret from the environment, and webhook hosts as lists', async () => {
+    serve.mockClear();
+    process.env.COLOR_WIZARD_TOKEN = 'from-the-environment-0123';
+    process.env.COLOR_WIZARD_WEBHOOK_SECRET = 'secret-from-the-environment';
+    try {
+      await buildProgram().parseAsync(['serve', '--webhook-allow', 'hooks.example.com, 127.0.0.1:9000', '--webhook-allow', '*.ci.example'], { from: 'user' });
+    } finally {
+      delete process.env.COLOR_WIZARD_TOKEN;
+      delete process.env.COLOR_WIZARD_WEBHOOK_SECRET;
+    }
+    expect(serve.mock.calls[0]![0]).toMatchObject({
+      token: 'from-the-environment-0123',
+      webhookSecret: 'secret-from-the-environment',
+      webhookAllow: ['hooks.example.com', '127.0.0.1:9000', '*.ci.example'],
+    });
+    serve.mockClear();
+    await buildProgram().parseAsync(['serve', '--host', '0.0.0.0', '--insecure-no-auth', '--token', 'given-on-the-command-line'], { from: 'user' });
+    expect(serve.mock.calls[0]![0]).toMatchObject({ host: '0.0.0.0', insecureNoAuth: true, token: 'given-on-the-command-line' });
+  });
+
   it('rejects bad flag values as usage errors', async () => {
     // Subcommands copy the output settings when they are created: silence `serve` itself, or commander's
     // `error: option '--body-limit'…` line leaks into the test output.

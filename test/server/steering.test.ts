@@ -49,10 +49,10 @@ describe('hints, strokes, reference, palette and strength over HTTP', () => {
 
   it('400 before queueing for hints or strokes outside the image, bad palettes, strength and references', async () => {
     const { app, fake } = await server();
-    expect400(await submit(app, { hints: [{ x: 48, y: 1, color: '#fff' }] }), /hints\.0.*outside the 48×32 image/);
-    expect400(await submit(app, { strokes: [{ points: [[1, 1], [10, 99]], color: '#fff' }] }), /strokes\.0\.points\.1/);
-    expect400(await submit(app, { strokes: [{ points: [], color: '#fff' }] }), /strokes/);
-    expect400(await submit(app, { palette: ['red'] }), /palette/);
+    expect400(await submit(app, { hints: [{ x: 48, y: 1, color: '#fff' }] }), /hint 1: \(48, 1\) lies outside the 48×32 image/);
+    expect400(await submit(app, { strokes: [{ points: [[1, 1], [10, 99]], color: '#fff' }] }), /stroke 1, point 2: \(10, 99\)/);
+    expect400(await submit(app, { strokes: [{ points: [], color: '#fff' }] }), /stroke 1 points: at least one/);
+    expect400(await submit(app, { palette: ['redd'] }), /palette color 1: unknown color "redd".*did you mean "red"/);
     expect400(await submit(app, { strength: 2.5 }), /strength/);
     expect400(await submit(app, { reference: '/etc/passwd' }), /reference: send the reference photo as a data:image/);
     expect400(await submit(app, { reference: 'data:image/png;base64,@@@' }), /reference/);
