@@ -160,9 +160,14 @@ export const WEB_PAGE_SCRIPT = String.raw`
     var colors = input.value.split(/[\s,;]+/).filter(Boolean);
     if (!colors.length) return undefined;
     var s = spec('palette');
-    var pattern = s.items && s.items.pattern ? new RegExp(s.items.pattern) : null;
+    // An item is a hex pattern, or (anyOf) a hex pattern or one of the lexicon's color names.
+    var items = s.items || {};
+    var alts = items.anyOf || [items];
+    var patterns = alts.filter(function (x) { return x.pattern; }).map(function (x) { return new RegExp(x.pattern); });
+    var names = [].concat.apply([], alts.filter(function (x) { return x.enum; }).map(function (x) { return x.enum; }));
     colors.forEach(function (c) {
-      if (pattern && !pattern.test(c)) throw new Invalid(input, 'Palette: ' + quote(c) + ' is not a color. Write colors like #cc2200 or #c20, separated by commas.');
+      var ok = (!patterns.length && !names.length) || patterns.some(function (r) { return r.test(c); }) || names.indexOf(c) >= 0;
+      if (!ok) throw new Invalid(input, 'Palette: ' + quote(c) + ' is not a color. Write colors like #cc2200, #c20 or red, separated by commas.');
     });
     if (s.maxItems !== undefined && colors.length > s.maxItems) throw new Invalid(input, 'Palette has ' + colors.length + ' colors; at most ' + s.maxItems + ' are allowed.');
     return colors;
