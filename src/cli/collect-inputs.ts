@@ -23,6 +23,8 @@ export interface CollectedInputs {
   ownOutputs: string[];
   /** Entries of the given folders that are not images (by extension), folders not entered, links: listed with --verbose. */
   skipped: SkippedInput[];
+  /** Folders among the arguments: a run over a folder is a batch, however many images it holds. */
+  folders: number;
 }
 
 export interface CollectOptions {
@@ -39,7 +41,7 @@ export interface CollectOptions {
  * order; hidden folders and folder symlinks are not entered (a link loop would never end).
  */
 export async function collectInputs(paths: readonly string[], options: CollectOptions = {}): Promise<CollectedInputs> {
-  const result: CollectedInputs = { files: [], ownOutputs: [], skipped: [] };
+  const result: CollectedInputs = { files: [], ownOutputs: [], skipped: [], folders: 0 };
   const exclude = new Set(await Promise.all((options.exclude ?? []).map((p) => realpath(p).catch(() => resolve(p)))));
   for (const path of paths) {
     let info;
@@ -53,6 +55,7 @@ export async function collectInputs(paths: readonly string[], options: CollectOp
       result.files.push({ path, subfolder: '' });
       continue;
     }
+    result.folders += 1;
     await walk(path, path, options.recursive === true, exclude, result);
   }
   return result;

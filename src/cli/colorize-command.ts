@@ -158,7 +158,7 @@ async function colorizeFiles(
   if (pack.manifest.training.randomWeights) {
     process.stderr.write(`warning: model pack "${pack.name}" has random weights (a test pack): its output is not a colorization.\n`);
   }
-  const { files, ownOutputs, skipped } = await collectInputs(inputs, { recursive: flags.recursive === true, exclude: [flags.output] });
+  const { files, ownOutputs, skipped, folders } = await collectInputs(inputs, { recursive: flags.recursive === true, exclude: [flags.output] });
   if (ownOutputs.length > 0) {
     process.stderr.write(`color-wizard: skipped ${ownOutputs.length} image(s) written by Color Wizard (name them as files to colorize them again).\n`);
   }
@@ -166,7 +166,7 @@ async function colorizeFiles(
     for (const path of ownOutputs) process.stderr.write(`color-wizard: skipped ${path}: written by Color Wizard\n`);
     for (const { path, reason } of skipped) process.stderr.write(`color-wizard: skipped ${path}: ${reason}\n`);
   }
-  const batch = files.length > 1 || inputs.length > 1 || skipped.length + ownOutputs.length > 0;
+  const batch = folders > 0 || files.length > 1;
   const summary = (done: number, failed: number, notStarted: number) => {
     if (!batch) return;
     const skippedCount = skipped.length + ownOutputs.length;
