@@ -1,4 +1,4 @@
-export { parsePrompt, parseHexColor, hexToAb } from './parse-prompt.js';
+export { parsePrompt, parseHexColor, hexToAb, promptWithout } from './parse-prompt.js';
 export type { ColorIntent } from './parse-prompt.js';
 export { ColorHintSchema, ColorStrokeSchema, HEX_COLOR } from './color-hint.js';
 export type { ColorHint, ColorStroke } from './color-hint.js';
