@@ -6,6 +6,7 @@
 Writes the six ONNX files (opset 17), tokenizer.json (+ tokenizer_config.json), scheduler_config.json,
 parity.json (fixed inputs and PyTorch outputs per component, with tolerances, plus tokenizer cases),
 README.md and manifest.json, then validates the manifest against schema/model-pack.schema.json.
+Configs with a semantic encoder also get its pretrained network's object detector (export_detector.py).
 """
 from __future__ import annotations
 
@@ -156,7 +157,9 @@ def export_modules(model: ColorWizard) -> Dict[str, nn.Module]:
 
 def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, description: str,
                 training: dict, metrics: Optional[dict] = None, card: str = "", seed: int = 0,
-                scheduler_default: str = "dpmpp-2m") -> dict:
+                scheduler_default: str = "dpmpp-2m", detector: Optional[bool] = None) -> dict:
+    """detector: add the object detector (export_detector.py); by default when the config has a semantic
+    encoder, whose pretrained network it shares."""
     cfg: Config = model.cfg
     model = model.eval().float().cpu()
     os.makedirs(out, exist_ok=True)
@@ -327,6 +330,9 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         manifest["metrics"] = metrics
     validate_manifest(manifest)
     _write_json(os.path.join(out, "manifest.json"), manifest)
+    if detector if detector is not None else bool(Cs):
+        from export_detector import add_detector
+        manifest = add_detector(out)
     total = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out))
     if total >= 60 * 1024 * 1024:
         raise RuntimeError(f"pack is {total} bytes; the contract allows < 60 MiB")
@@ -448,6 +454,8 @@ def main(argv=None) -> None:
     ap.add_argument("--card", help="README.md model card to include")
     ap.add_argument("--scheduler", default="ddim", help="the pack's default scheduler (a name the runtime knows)")
     ap.add_argument("--default-steps", type=int, default=0, help="the pack's default steps (default: the config's)")
+    ap.add_argument("--no-detector", action="store_true",
+                    help="leave out the object detector (added by default for configs with a semantic encoder)")
     args = ap.parse_args(argv)
     torch.set_num_threads(min(2, torch.get_num_threads()))
 
@@ -479,7 +487,8 @@ def main(argv=None) -> None:
         card = open(args.card).read() if args.card else ""
         manifest = export_pack(model, tok, args.out, name=args.name or name, seed=args.seed,
                                description=f"Color Wizard {model.cfg.name} pack trained by training/train.py",
-                               training=training, metrics=metrics, card=card, scheduler_default=args.scheduler)
+                               training=training, metrics=metrics, card=card, scheduler_default=args.scheduler,
+                               detector=False if args.no_detector else None)
     validate_pack(args.out)
     sizes = {k: (c["bytes"], c["parameters"]) for k, c in manifest["components"].items()}
     print(json.dumps({"out": args.out, "components": sizes}, indent=1))

@@ -266,7 +266,10 @@ function report(flags: ColorizeFlags, input: string, result: ColorizeResult, out
     );
     return;
   }
-  const understood = result.prompt.understood.map((u) => `${u.color}→${u.target || '(scene)'}`).join(', ');
+  // A grounded phrase says where its colour went: the detected object's box (x,y w×h).
+  const where = (u: ColorizeResult['prompt']['understood'][number]) =>
+    u.grounded && u.box ? ` (${u.label} at ${Math.round(u.box[0])},${Math.round(u.box[1])} ${Math.round(u.box[2])}×${Math.round(u.box[3])})` : '';
+  const understood = result.prompt.understood.map((u) => `${u.color}→${u.target || '(scene)'}${where(u)}`).join(', ');
   process.stdout.write(
     `${input} → ${outputs.join(', ')}  (seed ${result.seed}, ${result.steps} steps ${result.scheduler}, ` +
       `${(result.timings.totalMs / 1000).toFixed(2)} s${understood ? `, understood: ${understood}` : ''})\n`,

@@ -3,14 +3,17 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { OptionsError, OutputError } from '../errors/index.js';
+import type { Detector } from '../hints/index.js';
 import { ColorizeOptionsSchema } from '../pipeline/options-schema.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../schedulers/index.js';
 import {
   adherenceRows,
+  BASIC_COLORS,
   evalFolders,
   evalRun,
   loadEvalImages,
   markdownTable,
+  objectPromptRows,
   perImageRows,
   readAdherenceTargets,
   renderSheet,
@@ -24,6 +27,7 @@ import {
   totalsRows,
   EVAL_SIZE,
   type AdherenceReport,
+  type BasicColor,
   type ColorizeFn,
   type EvalColorizeOptions,
   type EvalRunResult,
@@ -40,6 +44,8 @@ export interface EvalFlags {
   adherence?: boolean;
   steering?: boolean;
   hintCounts?: string;
+  reference?: boolean;
+  objectColors?: string;
   objects?: string;
   size?: string;
   limit?: string;
@@ -59,6 +65,8 @@ export interface EvalFlags {
 export interface EvalDeps {
   /** colorize() of the pipeline; loaded lazily so `eval --pred` never loads ONNX Runtime. */
   colorize?: ColorizeFn;
+  /** The detector for --steering's object prompts; by default the pack's own (none with an injected colorize). */
+  detector?: Detector;
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
 }
@@ -101,7 +109,12 @@ export function registerEvalCommand(program: Command): void {
     .option('--prompt <text>', 'prompt for every image')
     .option('--adherence', 'prompt adherence: colorize with "<color> <object>" for 8 colors and check the dominant color of the object\'s region')
     .option('--steering', 'user control: hints sampled from the ground truth (--hint-counts) and reference transfer with the ground truth as reference, each against automatic colorization (CIEDE2000 at the hints, in their regions, whole image)')
-    .option('--hint-counts <list>', `with --steering: hint counts per image, comma-separated (default ${STEERING_HINT_COUNTS.join(',')})`)
+    .option('--hint-counts <list>', `with --steering: hint counts per image, comma-separated, or "none" (default ${STEERING_HINT_COUNTS.join(',')})`)
+    .option('--no-reference', 'with --steering: skip the reference transfer')
+    .option(
+      '--object-colors <list>',
+      `with --steering: colours asked as "<colour> <object>" on the object the pack's detector finds in each photo, comma-separated, or "none" (default ${BASIC_COLORS.join(',')})`,
+    )
     .option('--objects <file>', 'with --adherence: JSON {"<stem>": {"object": "boat", "region": [x, y, w, h]}} (fractions); default "object" in the centre half')
     .option('--json <file>', 'write the full report as JSON')
     .option('--markdown <file>', 'write the tables as Markdown')
@@ -120,6 +133,8 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
     throw new OptionsError('--pred scores existing predictions; --run, --adherence and --steering make their own: give one or the other');
   }
   if (flags.hintCounts !== undefined && flags.steering !== true) throw new OptionsError('--hint-counts needs --steering');
+  if (flags.objectColors !== undefined && flags.steering !== true) throw new OptionsError('--object-colors needs --steering');
+  if (flags.reference === false && flags.steering !== true) throw new OptionsError('--no-reference needs --steering');
   if (flags.pred === undefined && !colorizing) {
     throw new OptionsError('give --pred <dir> to score predictions, or --run to colorize the ground truths (see --help)');
   }
@@ -185,11 +200,20 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
       });
     }
     if (flags.steering === true) {
+      const objectColors = flags.objectColors === undefined ? undefined : parseColorList(flags.objectColors);
+      const detector = objectColors?.length === 0 ? undefined : (deps.detector ?? (deps.colorize === undefined ? await packDetectorOf(colorizeOptions.model) : undefined));
+      if (detector === undefined && objectColors !== undefined && objectColors.length > 0) {
+        throw new OptionsError('--object-colors needs a pack with an object detector (components.detector); this one has none');
+      }
+      if (detector === undefined && objectColors === undefined) err('object prompts skipped: the pack has no object detector\n');
       report.steering = await runSteering({
         images,
         colorize,
         colorizeOptions,
-        hintCounts: flags.hintCounts === undefined ? undefined : flags.hintCounts.split(',').map((k) => parseIntFlag('hint-counts', k, 1, 256)),
+        hintCounts: flags.hintCounts === undefined ? undefined : flags.hintCounts.trim() === 'none' ? [] : flags.hintCounts.split(',').map((k) => parseIntFlag('hint-counts', k, 1, 256)),
+        reference: flags.reference !== false,
+        detector,
+        objectColors,
         onImage: (e) => err(`[steering ${e.index}/${e.total}] ${e.name}\n`),
       });
     }
@@ -198,6 +222,23 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
   out(renderText(report));
   await writeOutputs(report, rows, flags, out);
   return report;
+}
+
+/** The pack's own detector, loaded only for --steering (the pack cache shares it with the colorize runs). */
+async function packDetectorOf(model: string | undefined): Promise<Detector | undefined> {
+  const { loadModelPack } = await import('../packs/index.js');
+  const { packDetector } = await import('../detect/index.js');
+  return packDetector(await loadModelPack(model));
+}
+
+function parseColorList(text: string): BasicColor[] {
+  if (text.trim() === 'none') return [];
+  const names = text.split(',').map((c) => c.trim().toLowerCase());
+  const bad = names.filter((c) => !(BASIC_COLORS as readonly string[]).includes(c));
+  if (bad.length > 0 || names.length === 0) {
+    throw new OptionsError(`--object-colors takes basic colours (${BASIC_COLORS.join(', ')}) or "none", got "${text}"`, { details: { option: 'object-colors', value: text } });
+  }
+  return [...new Set(names)] as BasicColor[];
 }
 
 function colorizeOptionsOf(flags: EvalFlags): EvalColorizeOptions {
@@ -255,7 +296,10 @@ export function renderText(report: EvalReport): string {
     parts.push('', `Prompt adherence (${report.adherence.images.length} images × ${report.adherence.colors.length} colours)`, textTable(adherenceRows(report.adherence)));
   }
   if (report.steering) {
-    parts.push('', `User control (${report.steering.images} images; CIEDE2000, lower is better; automatic in parentheses)`, textTable(steeringRows(report.steering)));
+    if (report.steering.rows.length > 1) {
+      parts.push('', `User control (${report.steering.images} images; CIEDE2000, lower is better; automatic in parentheses)`, textTable(steeringRows(report.steering)));
+    }
+    if (report.steering.objects) parts.push('', objectPromptSummary(report.steering.objects), textTable(objectPromptRows(report.steering.objects)));
   }
   return parts.join('\n').replace(/^\n/, '') + '\n';
 }
@@ -267,9 +311,21 @@ export function renderMarkdown(report: EvalReport): string {
     md += `\n### Prompt adherence\n\n${markdownTable(adherenceRows(report.adherence), 1)}\n`;
   }
   if (report.steering) {
-    md += `\n### User control (CIEDE2000; automatic in parentheses)\n\n${markdownTable(steeringRows(report.steering), 1)}\n`;
+    if (report.steering.rows.length > 1) md += `\n### User control (CIEDE2000; automatic in parentheses)\n\n${markdownTable(steeringRows(report.steering), 1)}\n`;
+    const objects = report.steering.objects;
+    if (objects) md += `\n### Object prompts\n\n${objectPromptSummary(objects)}\n\n${markdownTable(objectPromptRows(objects), 1)}\n`;
   }
   return md;
+}
+
+function objectPromptSummary(o: NonNullable<SteeringReport['objects']>): string {
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  return (
+    `Object prompts ("<colour> <object>" on the detector's best object; ${o.withObject} of ${o.images} images have one, ${o.cases.length} runs): ` +
+    `majority of the object (box centre) in the asked hue family in ${pct(o.majority)} of runs (automatic: ${pct(o.automaticMajority)}); ` +
+    `mean share of the object in the family ${pct(o.meanObjectShare)} (whole box ${pct(o.meanBoxShare)}); ` +
+    `ΔE00 against automatic outside the object's boxes ${o.meanChangeOutside.toFixed(2)}, inside the object ${o.meanChangeInside.toFixed(2)}`
+  );
 }
 
 async function writeOutputs(report: EvalReport, rows: SheetRow[], flags: EvalFlags, out: (t: string) => void): Promise<void> {

@@ -37,6 +37,21 @@ export const COLOR_RULES: readonly ColorRule[] = [
   { name: 'purple', hue: [310, 350] },
 ];
 
+/**
+ * A basic colour's hues alone, [from, to) in degrees, for prompts on a photo whose lightness is fixed:
+ * pink is red's and magenta's hues, brown is dark orange's and muted red's (the same intervals as COLOR_RULES).
+ */
+export const HUE_FAMILIES: Readonly<Record<BasicColor, readonly [number, number]>> = {
+  red: [350, 45],
+  orange: [45, 85],
+  yellow: [85, 115],
+  green: [115, 200],
+  blue: [200, 310],
+  purple: [310, 350],
+  pink: [330, 45],
+  brown: [20, 90],
+};
+
 /** Below this chroma a pixel counts as gray: its hue is noise. */
 export const MIN_CHROMA = 12;
 /** Below this lightness a pixel counts as black, whatever its a, b. */
@@ -62,6 +77,14 @@ export function nameColor(L: number, a: number, b: number): BasicColor | null {
     if (inHue(h, rule.hue) && inRange(L, rule.L) && inRange(C, rule.C)) return rule.name;
   }
   return null;
+}
+
+/** Whether a Lab colour is chromatic (not gray or black) with a hue in the colour's family. */
+export function inHueFamily(L: number, a: number, b: number, color: BasicColor): boolean {
+  if (Math.hypot(a, b) < MIN_CHROMA || L < MIN_LIGHTNESS) return false;
+  let h = (Math.atan2(b, a) * 180) / Math.PI;
+  if (h < 0) h += 360;
+  return inHue(h, HUE_FAMILIES[color]);
 }
 
 /** Region as fractions of width and height: left, top, width, height in 0..1. */

@@ -1,6 +1,10 @@
+import type { Detector } from '../hints/index.js';
 import { encodeImage } from '../image/index.js';
-import type { ColorHint, ColorizeOptions } from '../pipeline/index.js';
+import type { ColorHint, ColorizeOptions, ColorizeResult } from '../pipeline/index.js';
 import { ciede2000, meanCiede2000 } from './ciede2000.js';
+import { BASIC_COLORS, type BasicColor } from './color-names.js';
+import type { ObjectPromptCase, ObjectPromptReport } from './object-prompts.js';
+import { promptableDetection, scoreObjectPrompt, summarizeObjectPrompts } from './object-prompts.js';
 import type { ColorizeFn, EvalColorizeOptions, EvalImage } from './eval-run.js';
 import { EVAL_SEED, decodeSamples } from './eval-run.js';
 import { toLab } from './score.js';
@@ -31,6 +35,8 @@ export interface SteeringReport {
   hintCounts: number[];
   /** Means over images, one row per system; `drop` is the relative fall of the whole-image CIEDE2000. */
   rows: (SteeringRow & { drop: number })[];
+  /** "<colour> <object>" prompts on the objects the detector finds (with a detector). */
+  objects?: ObjectPromptReport;
 }
 
 export interface SteeringOptions {
@@ -39,6 +45,12 @@ export interface SteeringOptions {
   colorizeOptions?: EvalColorizeOptions;
   hintCounts?: readonly number[];
   reference?: boolean;
+  /**
+   * The detector the colorizer grounds prompts with (the pack's): on each photo where it finds an
+   * object, "<colour> <label>" is asked for each of `objectColors` (default the 8 basic colours).
+   */
+  detector?: Detector;
+  objectColors?: readonly BasicColor[];
   onImage?: (event: { index: number; total: number; name: string }) => void;
 }
 
@@ -52,9 +64,16 @@ export async function runSteering(options: SteeringOptions): Promise<SteeringRep
   const base: ColorizeOptions = { seed: EVAL_SEED, ...options.colorizeOptions, samples: 1, format: 'png', keepMetadata: false };
   const perSystem = new Map<string, SteeringRow[]>();
   const push = (row: SteeringRow) => perSystem.set(row.system, [...(perSystem.get(row.system) ?? []), row]);
+  const colors = [...(options.objectColors ?? BASIC_COLORS)];
+  const cases: ObjectPromptCase[] = [];
+  let withObject = 0;
   for (const [index, image] of options.images.entries()) {
     const input = { width: image.gt.width, height: image.gt.height, L: image.lab.L };
-    const run = async (extra: ColorizeOptions) => toLab((await decodeSamples(await options.colorize(input, { ...base, ...extra })))[0]);
+    const runFull = async (extra: ColorizeOptions): Promise<{ lab: LabPlanes; result: ColorizeResult }> => {
+      const result = await options.colorize(input, { ...base, ...extra });
+      return { lab: toLab((await decodeSamples(result))[0]), result };
+    };
+    const run = async (extra: ColorizeOptions) => (await runFull(extra)).lab;
     const auto = await run({});
     const autoWhole = meanCiede2000(auto, image.lab);
     push({ system: 'automatic', whole: autoWhole, atHints: null, regions: null, automatic: { whole: autoWhole, atHints: null, regions: null } });
@@ -76,6 +95,14 @@ export async function runSteering(options: SteeringOptions): Promise<SteeringRep
       const out = await run({ reference: `data:image/png;base64,${png.toString('base64')}` });
       push({ system: 'reference (ground truth)', whole: meanCiede2000(out, image.lab), atHints: null, regions: null, automatic: { whole: autoWhole, atHints: null, regions: null } });
     }
+    if (options.detector !== undefined && colors.length > 0) {
+      const detections = await options.detector(input);
+      const target = promptableDetection(detections);
+      if (target !== undefined) {
+        withObject++;
+        for (const color of colors) cases.push(scoreObjectPrompt(image.name, color, target, detections, await runFull({ prompt: `${color} ${target.label}` }), auto));
+      }
+    }
     options.onImage?.({ index: index + 1, total: options.images.length, name: image.name });
   }
   const rows = [...perSystem.entries()].map(([system, list]) => {
@@ -88,7 +115,8 @@ export async function runSteering(options: SteeringOptions): Promise<SteeringRep
     };
     return { ...row, drop: 1 - row.whole / row.automatic.whole };
   });
-  return { images: options.images.length, hintCounts: ks, rows };
+  const objects = options.detector !== undefined && colors.length > 0 ? summarizeObjectPrompts(colors, options.images.length, withObject, cases) : undefined;
+  return { images: options.images.length, hintCounts: ks, rows, ...(objects ? { objects } : {}) };
 }
 
 /** k hint points at seeded uniform positions (3 px from the border), each with its ground-truth colour. */

@@ -27,6 +27,7 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   bike: 'bicycle', motorbike: 'motorcycle', plane: 'airplane', aeroplane: 'airplane', ship: 'boat',
   sofa: 'couch', table: 'dining table', television: 'tv', phone: 'cell phone', plant: 'potted plant',
   puppy: 'dog', kitten: 'cat', lorry: 'truck', flower: 'potted plant', flowers: 'potted plant',
+  ball: 'sports ball', football: 'sports ball', umbrellas: 'umbrella', sailboat: 'boat', canoe: 'boat',
 };
 
 /** The COCO label a phrase's target names, e.g. "old cars" → "car", "woman" → "person". */
@@ -34,8 +35,7 @@ export function targetLabel(target: string, labels: ReadonlySet<string>): string
   const words = target.toLowerCase().match(/[a-z]+/g) ?? [];
   // Two-word labels first ("traffic light", "teddy bear"), then single words from the last (the noun).
   for (let i = 0; i + 1 < words.length; i++) {
-    const pair = `${singular(words[i])} ${singular(words[i + 1])}`;
-    if (labels.has(pair)) return pair;
+    for (const pair of [`${words[i]} ${singular(words[i + 1])}`, `${singular(words[i])} ${singular(words[i + 1])}`]) if (labels.has(pair)) return pair;
   }
   for (const word of [...words].reverse()) {
     for (const w of [word, singular(word)]) {

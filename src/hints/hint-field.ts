@@ -3,6 +3,7 @@ import { guidedUpsample } from '../vqvae/guided-upsample.js';
 import { domainTransformFilter } from './domain-transform.js';
 import { geodesicDistance } from './geodesic-distance.js';
 import { forEachPixelIn, type ResolvedHint } from './hint-shapes.js';
+import { objectMask, type ObjectMask } from './object-mask.js';
 
 /**
  * Where and how strongly hints replace the model's chroma: output = (1 − alpha)·model + (a, b), with
@@ -33,9 +34,11 @@ export const HINT_FIELD_DEFAULTS: Required<HintFieldOptions> = { maxSolvePixels:
 
 /**
  * Edge-aware propagation of hints on the photo's lightness:
- * 1. seeds: each hint's shape rasterized at the solve size;
+ * 1. seeds: each hint's shape rasterized at the solve size; an object box (a hint with `clip`) seeds
+ *    from the object-like pixels of its centre instead (object-mask.ts);
  * 2. alpha: e^(−(geodesic distance / reach)²) from the nearest seed — flat near 1 in the hinted region
- *    (Gaussian, not exponential, so a region fills before it fades), falling off across the photo's edges (object hints also stop at their box);
+ *    (Gaussian, not exponential, so a region fills before it fades), falling off across the photo's edges;
+ *    an object box's alpha is also scaled by its soft object mask, 0 outside the box;
  * 3. colour: normalized edge-aware convolution of the seeds' chroma (domain transform), so several
  *    hints blend inside a region and each keeps to its own side of an edge;
  * 4. full size: guided upsampling on the full-resolution L, then hard hints stamped exactly.
@@ -54,14 +57,23 @@ export function buildHintField(L: Float32Array, width: number, height: number, h
   const wa = new Float64Array(n);
   const wb = new Float64Array(n);
   const half = 0.5 * Math.max(width / sw, height / sh);
+  // A light 3×3 blur first, so fine texture (foliage, grain) does not read as a wall of small edges.
+  const Lb = hints.length > 0 ? blur3(Ls, sw, sh) : Ls;
+  // Object boxes: the object's soft mask inside its box gates both its seeds and its reach.
+  const masks = hints.map((hint) => (hint.clip !== undefined ? objectMask(Lb, sw, sh, gridBox(hint.clip, width / sw, height / sh, sw, sh)) : undefined));
+  const seed = (k: number, i: number) => {
+    seeds[i] = k;
+    w[i] = 1;
+    wa[i] = hints[k].a;
+    wb[i] = hints[k].b;
+  };
   for (const [k, hint] of hints.entries()) {
-    const shape = hint.shape.kind === 'box' ? coreOf(hint.shape) : hint.shape;
-    forEachPixelIn(shape, width, height, sw, sh, half, (i) => {
-      seeds[i] = k;
-      w[i] = 1;
-      wa[i] = hint.a;
-      wb[i] = hint.b;
-    });
+    const mask = masks[k];
+    if (mask === undefined) {
+      forEachPixelIn(hint.shape, width, height, sw, sh, half, (i) => seed(k, i));
+      continue;
+    }
+    for (let y = 0; y < mask.h; y++) for (let x = 0; x < mask.w; x++) if (mask.seeds[y * mask.w + x]) seed(k, (mask.y0 + y) * sw + mask.x0 + x);
   }
   const alpha = new Float32Array(n);
   const premA = new Float32Array(n);
@@ -69,15 +81,12 @@ export function buildHintField(L: Float32Array, width: number, height: number, h
   if (hints.length > 0 && seeds.some((s) => s >= 0)) {
     // 2. Alpha from the geodesic distance (solve pixels), reach relative to the diagonal.
     const reach = o.reach * Math.hypot(sw, sh);
-    // A light 3×3 blur first, so fine texture (foliage, grain) does not read as a wall of small edges.
-    const { distance, label } = geodesicDistance(blur3(Ls, sw, sh), sw, sh, seeds, reach / o.edgeStop, o.edgeFloor);
+    const { distance, label } = geodesicDistance(Lb, sw, sh, seeds, reach / o.edgeStop, o.edgeFloor);
     for (let i = 0; i < n; i++) {
-      const hint = label[i] >= 0 ? hints[label[i]] : undefined;
-      if (hint === undefined) continue;
+      if (label[i] < 0) continue;
       const d = distance[i] / reach;
-      let al = Math.exp(-d * d);
-      if (hint.clip !== undefined && !insideClip(hint.clip, i % sw, Math.floor(i / sw), width / sw, height / sh)) al = 0;
-      alpha[i] = al;
+      const mask = masks[label[i]];
+      alpha[i] = Math.exp(-d * d) * (mask === undefined ? 1 : maskAt(mask, i % sw, Math.floor(i / sw)));
     }
     // 3. Colour: normalized convolution; pixels no seed reaches take the seeds' mean.
     domainTransformFilter([w, wa, wb], Ls, sw, sh, Math.hypot(sw, sh) * 0.5, o.edgeRange);
@@ -138,15 +147,19 @@ function blur3(p: Float32Array, w: number, h: number): Float32Array {
   return out;
 }
 
-/** An object box seeds from its central half: its rim is more likely background. */
-function coreOf(box: { x: number; y: number; w: number; h: number }) {
-  return { kind: 'box' as const, x: box.x + box.w / 4, y: box.y + box.h / 4, w: box.w / 2, h: box.h / 2 };
+/** The solve-grid pixels whose centres lie in a box (x, y, w, h in input pixels); at least the nearest one. */
+function gridBox(clip: readonly [number, number, number, number], sx: number, sy: number, sw: number, sh: number): [number, number, number, number] {
+  const lo = (v: number, s: number, n: number) => Math.min(n - 1, Math.max(0, Math.ceil((v + 0.5) / s - 0.5)));
+  const hi = (v: number, s: number, n: number, from: number) => Math.min(n - 1, Math.max(from, Math.floor((v + 0.5) / s - 0.5)));
+  const x0 = lo(clip[0], sx, sw);
+  const y0 = lo(clip[1], sy, sh);
+  return [x0, y0, hi(clip[0] + clip[2], sx, sw, x0), hi(clip[1] + clip[3], sy, sh, y0)];
 }
 
-function insideClip(clip: readonly [number, number, number, number], gx: number, gy: number, sx: number, sy: number): boolean {
-  const x = (gx + 0.5) * sx - 0.5;
-  const y = (gy + 0.5) * sy - 0.5;
-  return x >= clip[0] && y >= clip[1] && x <= clip[0] + clip[2] && y <= clip[1] + clip[3];
+function maskAt(mask: ObjectMask, gx: number, gy: number): number {
+  const x = gx - mask.x0;
+  const y = gy - mask.y0;
+  return x < 0 || y < 0 || x >= mask.w || y >= mask.h ? 0 : mask.data[y * mask.w + x];
 }
 
 function seedMean(hints: readonly ResolvedHint[]): [number, number] {

@@ -17,7 +17,7 @@ export interface ResolvedHint {
    * output is exactly their chroma. Soft ones (reference matches, object boxes) only seed propagation.
    */
   hard: boolean;
-  /** Object boxes: propagation from this hint stays inside this rectangle (x, y, w, h). */
+  /** Object boxes: propagation from this hint stays inside this rectangle (x, y, w, h), on the object's soft mask. */
   clip?: readonly [number, number, number, number];
 }
 

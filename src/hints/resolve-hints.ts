@@ -48,15 +48,17 @@ export function checkInside(hints: readonly ColorHint[], strokes: readonly Color
 }
 
 /**
- * Hard hints as points for the guider's hint map (it was trained on points): a stroke becomes points
- * every half width along it, capped so a long scribble does not flood the map.
+ * Hints as points for the guider's hint map (it was trained on points): a stroke becomes points
+ * every half width along it, capped so a long scribble does not flood the map. Object boxes stay out:
+ * a point at a box's centre made the model tint the whole photo (eval --steering: ΔE00 7 against
+ * automatic outside the object, 0 without it); the edge-aware propagation alone places their colour.
  */
 export function hintMapPoints(hints: readonly ResolvedHint[], maxPoints = 512): { x: number; y: number; r: number; a: number; b: number }[] {
   const points: { x: number; y: number; r: number; a: number; b: number }[] = [];
   for (const h of hints) {
     const s = h.shape;
     if (s.kind === 'disk') points.push({ x: s.x, y: s.y, r: s.r, a: h.a, b: h.b });
-    else if (s.kind === 'box') points.push({ x: s.x + s.w / 2, y: s.y + s.h / 2, r: Math.min(s.w, s.h) / 4, a: h.a, b: h.b });
+    else if (s.kind === 'box') continue;
     else {
       const step = Math.max(1, s.halfWidth);
       points.push({ x: s.points[0][0], y: s.points[0][1], r: s.halfWidth, a: h.a, b: h.b });

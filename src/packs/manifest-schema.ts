@@ -29,8 +29,8 @@ export const ComponentSchema = z.object({
 
 export const COMPONENT_NAMES = ['textEncoder', 'grayEncoder', 'guider', 'prior', 'quantizer', 'decoder'] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
-/** Components a pack may leave out (older packs and the interim pack have no semantic encoder). */
-export const OPTIONAL_COMPONENT_NAMES = ['semanticEncoder'] as const;
+/** Components a pack may leave out (older packs and the interim pack have neither a semantic encoder nor a detector). */
+export const OPTIONAL_COMPONENT_NAMES = ['semanticEncoder', 'detector'] as const;
 export type OptionalComponentName = (typeof OPTIONAL_COMPONENT_NAMES)[number];
 
 const metricsRecord = z.record(z.string(), z.number());
@@ -73,6 +73,18 @@ export const ManifestSchema = z.object({
       origin: z.string().min(1),
     })
     .optional(),
+  /**
+   * Object detector run once per image when a prompt names a colour for something: its heatmap's
+   * channels are `labels` (e.g. the 80 COCO classes), cells `stride` input pixels apart.
+   */
+  detector: z
+    .object({
+      inputSize: z.number().int().min(32).max(2048),
+      stride: z.number().int().positive(),
+      labels: z.array(z.string().min(1)).min(1),
+      origin: z.string().min(1),
+    })
+    .optional(),
   components: z.object({
     textEncoder: ComponentSchema,
     grayEncoder: ComponentSchema,
@@ -81,6 +93,7 @@ export const ManifestSchema = z.object({
     quantizer: ComponentSchema,
     decoder: ComponentSchema,
     semanticEncoder: ComponentSchema.optional(),
+    detector: ComponentSchema.optional(),
   }),
   files: z.record(relativeFile, z.object({ sha256, bytes: z.number().int().nonnegative() })),
   training: z.object({
@@ -99,10 +112,45 @@ export const ManifestSchema = z.object({
     })
     .optional(),
   parity: relativeFile.optional(),
-}).refine((m) => (m.semantic === undefined) === (m.components.semanticEncoder === undefined), {
-  message: 'a pack has both "semantic" and components.semanticEncoder, or neither',
-  path: ['semantic'],
-});
+})
+  .refine((m) => (m.semantic === undefined) === (m.components.semanticEncoder === undefined), {
+    message: 'a pack has both "semantic" and components.semanticEncoder, or neither',
+    path: ['semantic'],
+  })
+  .refine((m) => (m.detector === undefined) === (m.components.detector === undefined), {
+    message: 'a pack has both "detector" and components.detector, or neither',
+    path: ['detector'],
+  })
+  .superRefine((m, ctx) => {
+    const problem = m.detector && m.components.detector ? detectorContractProblem(m.detector, m.components.detector) : undefined;
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `the detector's tensors: ${problem}`, path: ['components', 'detector'] });
+  });
+
+/**
+ * The detector's tensors as the runtime decodes them: `lightness` [batch, 1, S, S] in; `heatmap`
+ * [batch, labels, S/stride, S/stride] and `boxes` [batch, 4, S/stride, S/stride] out. Undefined when they match.
+ */
+export function detectorContractProblem(
+  section: { inputSize: number; stride: number; labels: readonly string[] },
+  component: { inputs: readonly TensorSpec[]; outputs: readonly TensorSpec[] },
+): string | undefined {
+  const S = section.inputSize;
+  const g = S / section.stride;
+  if (!Number.isInteger(g)) return `inputSize ${S} is not a multiple of stride ${section.stride}`;
+  const want: [string, (number | string)[], readonly TensorSpec[]][] = [
+    ['lightness', [1, S, S], component.inputs],
+    ['heatmap', [section.labels.length, g, g], component.outputs],
+    ['boxes', [4, g, g], component.outputs],
+  ];
+  for (const [name, dims, list] of want) {
+    const spec = list.find((t) => t.name === name);
+    const shape = spec?.shape.slice(1).join(', ');
+    if (spec === undefined || spec.dtype !== 'float32' || spec.shape.length !== 4 || shape !== dims.join(', ')) {
+      return `${name} must be float32 [batch, ${dims.join(', ')}], the manifest says ${spec === undefined ? 'nothing' : `${spec.dtype} [${spec.shape.join(', ')}]`}`;
+    }
+  }
+  return undefined;
+}
 
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type ComponentSpec = z.infer<typeof ComponentSchema>;

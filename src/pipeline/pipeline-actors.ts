@@ -6,11 +6,12 @@ import type { ModelPack } from '../packs/index.js';
 import { loadModelPack } from '../packs/index.js';
 import type { ResolvedHint } from '../hints/index.js';
 import { applyHintField, buildHintField, groundIntents, hintMapPoints, referenceHints, resolveUserHints } from '../hints/index.js';
-import { buildHintMapFromPoints, encodeText, hexToAb, parsePrompt } from '../prompts/index.js';
+import { buildHintMapFromPoints, encodeText, hexToAb, parsePrompt, promptWithout } from '../prompts/index.js';
 import type { HostTensor, OnnxModel } from '../runtime/index.js';
 import { createGenerator, randomSeed, sampleSeed } from '../random/index.js';
 import { concatBatch, tileBatch } from '../runtime/index.js';
 import { createScheduler, type SchedulerState } from '../schedulers/index.js';
+import { packDetector } from '../detect/index.js';
 import { decodeAb, encodeGray, encodeSemantic, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { PreparedRun } from './pipeline-machine.js';
@@ -107,7 +108,7 @@ async function prepareWorkspace(
   const { width, height, L } = ws.image;
   const S = m.workingSize;
   const n = settings.samples;
-  const { hints, understood } = await collectHints(ws, signal, settings);
+  const { hints, understood, textPrompt } = await collectHints(ws, pack, signal, settings);
   ws.hints = hints;
   const hintMap = buildHintMapFromPoints(hintMapPoints(hints), width, height, S);
 
@@ -119,8 +120,8 @@ async function prepareWorkspace(
 
   const guidance = settings.guidance ?? m.guidance.defaultScale;
   // Without a negative prompt and with no prompt, both CFG branches see the same text: skip the extra pass.
-  const guided = guidance !== 1 && (settings.prompt !== '' || settings.negativePrompt !== '');
-  const texts = guided ? [settings.negativePrompt, settings.prompt] : [settings.prompt];
+  const guided = guidance !== 1 && (textPrompt !== '' || settings.negativePrompt !== '');
+  const texts = guided ? [settings.negativePrompt, textPrompt] : [textPrompt];
   ws.progress?.plan(m, {
     width,
     height,
@@ -174,14 +175,20 @@ async function prepareWorkspace(
 
 /**
  * Every colour constraint of the run, in the order later ones win: objects grounded by the detector,
- * matches from the reference photo, then the user's own points and strokes.
+ * matches from the reference photo, then the user's own points and strokes. The detector is the
+ * caller's `detector` option, else the pack's own (components.detector), else none.
  */
-async function collectHints(ws: RunWorkspace, signal: AbortSignal, settings: ColorizeSettings): Promise<{ hints: ResolvedHint[]; understood: ColorIntent[] }> {
+async function collectHints(
+  ws: RunWorkspace,
+  pack: ModelPack,
+  signal: AbortSignal,
+  settings: ColorizeSettings,
+): Promise<{ hints: ResolvedHint[]; understood: ColorIntent[]; textPrompt: string }> {
   const { width, height, L } = ws.image!;
   const user = resolveUserHints(settings.hints, settings.strokes, width, height);
   let understood = parsePrompt(settings.prompt);
   let grounded: ResolvedHint[] = [];
-  const detector = ws.runtime.detector;
+  const detector = ws.runtime.detector ?? packDetector(pack);
   if (detector !== undefined && understood.some((u) => u.target !== '')) {
     throwIfCancelled(signal, ws.runtime.signal);
     const detections = await detector({ width, height, L }, anySignal(signal, ws.runtime.signal));
@@ -190,7 +197,10 @@ async function collectHints(ws: RunWorkspace, signal: AbortSignal, settings: Col
     understood = understood.map((u, k) => ({ ...u, ...result.grounding[k] }));
   }
   const reference = settings.reference === undefined ? [] : referenceHints(L, width, height, await readReference(settings.reference, settings.maxPixels));
-  return { hints: [...grounded, ...reference, ...user], understood };
+  // Grounded phrases are placed on their objects; the text encoder gets the rest of the prompt, so it
+  // does not also tint the whole photo with the object's colour.
+  const textPrompt = promptWithout(settings.prompt, understood.filter((u) => u.grounded).map((u) => u.phrase));
+  return { hints: [...grounded, ...reference, ...user], understood, textPrompt };
 }
 
 function latentDims(pack: ModelPack, n: number): number[] {

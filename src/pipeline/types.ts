@@ -46,7 +46,8 @@ export interface ColorizeRuntimeOptions {
   tileSize?: number;
   /**
    * Object detector that grounds "<colour> <object>" phrases on the photo (COCO labels): each phrase
-   * whose object it finds becomes a region hint. Without one, phrases go through the text encoder only.
+   * whose object it finds becomes a region hint. Defaults to the pack's own detector (components.detector,
+   * as in the default pack); with neither, phrases go through the text encoder only.
    */
   detector?: Detector;
 }

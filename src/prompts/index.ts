@@ -1,4 +1,4 @@
-export { parsePrompt, parseHexColor, hexToAb } from './parse-prompt.js';
+export { parsePrompt, parseHexColor, hexToAb, promptWithout } from './parse-prompt.js';
 export type { ColorIntent } from './parse-prompt.js';
 export { ColorHintSchema, ColorSchema, ColorStrokeSchema, HEX_COLOR, optionLabel } from './color-hint.js';
 export { COLOR_NAMES, closeColorNames, colorNameHex, colorProblem } from './color-name.js';

@@ -62,3 +62,27 @@ export function parsePrompt(prompt: string): ColorIntent[] {
   }
   return intents;
 }
+
+/**
+ * The prompt with the given phrases (as parsePrompt reports them) taken out: what is left for the text
+ * encoder once grounded phrases are placed on their objects. Leftover separators are tidied.
+ */
+export function promptWithout(prompt: string, phrases: readonly string[]): string {
+  let text = prompt;
+  for (const phrase of phrases) {
+    const words = phrase.match(/[a-z]+/g);
+    if (words === null) continue;
+    // The phrase's article goes with it ("a red car").
+    text = text.replace(new RegExp(`(?<![a-z])(?:(?:a|an|the)[^a-z]+)?${words.join('[^a-z]+')}(?![a-z])`, 'i'), ' ');
+  }
+  if (text === prompt) return prompt;
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/\b(?:and|with)\s*(?=[,;.!?]|$)/gi, '') // a conjunction left with nothing after it
+    .replace(/(^|[,;.!?])\s*(?:and|with)\b/gi, '$1') // or nothing before it
+    .replace(/\s+([,;.!?])/g, '$1')
+    .replace(/([,;.!?])(?:\s*[,;])+/g, '$1')
+    .replace(/^[\s,;.!?]+|[\s,;]+$/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -39,6 +39,8 @@ describe('dependency direction', () => {
   it.each([
     ['prompts', 'pipeline'],
     ['hints', 'pipeline'],
+    ['hints', 'detect'],
+    ['detect', 'pipeline'],
     ['schedulers', 'runtime'],
     ['schedulers', 'pipeline'],
     ['random', 'runtime'],

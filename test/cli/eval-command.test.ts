@@ -84,6 +84,9 @@ describe('eval --pred', () => {
       { gt, pred, sheet: 'x.jpg' },
       { gt, run: true, steps: 'many' },
       { gt, run: true, samples: '17' },
+      { gt, run: true, objectColors: 'red' },
+      { gt, run: true, reference: false },
+      { gt, steering: true, objectColors: 'red,teal' },
     ];
     for (const flags of cases) await expect(runEvalCommand(flags, { ...quiet, colorize: fakeColorize(() => [0, 0]) })).rejects.toThrow(OptionsError);
   });
@@ -120,6 +123,19 @@ describe('eval --run (fake colorizer)', () => {
     const text = out.join('');
     expect(text).toMatch(/metric +model +gray/);
     expect(text).toMatch(/^model x · 3 steps · ddim · guidance 2\.5 · seed 7 · size 12²/);
+  });
+
+  it('--steering asks "<colour> <object>" on what the detector finds, alone when hints and reference are off', async () => {
+    const out: string[] = [];
+    const colorize = fakeColorize(() => [0, 0]);
+    const detector = async () => [{ label: 'dog', box: [2, 2, 8, 8] as [number, number, number, number], score: 0.9 }];
+    const flags: EvalFlags = { gt, steering: true, size: '12', limit: '1', hintCounts: 'none', reference: false, objectColors: 'blue,red' };
+    const report = await runEvalCommand(flags, { stdout: (t) => out.push(t), stderr: () => {}, colorize, detector });
+    expect(colorize.calls.map((c) => c.options.prompt ?? '')).toEqual(['', 'blue dog', 'red dog']);
+    expect(report.steering?.objects).toMatchObject({ withObject: 1, colors: ['blue', 'red'] });
+    expect(out.join('')).toMatch(/Object prompts .*1 of 1 images have one, 2 runs/);
+    expect(out.join('')).not.toMatch(/User control/);
+    await expect(runEvalCommand({ ...flags, objectColors: 'red' }, { ...quiet, colorize })).rejects.toThrow(/needs a pack with an object detector/);
   });
 
   it('adds a prompt-adherence table', async () => {

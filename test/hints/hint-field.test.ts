@@ -85,6 +85,6 @@ describe('hint propagation', () => {
   });
 
   it('rejects hints and stroke points outside the image with a path to each', () => {
-    expect(() => resolveUserHints([{ x: 96, y: 1, color: '#fff' }], [{ points: [[1, 1], [2, 70]], color: '#000' }], w, h)).toThrow(/hints\.0.*strokes\.0\.points\.1/);
+    expect(() => resolveUserHints([{ x: 96, y: 1, color: '#fff' }], [{ points: [[1, 1], [2, 70]], color: '#000' }], w, h)).toThrow(/hint 1: \(96, 1\).*stroke 1, point 2: \(2, 70\)/);
   });
 });

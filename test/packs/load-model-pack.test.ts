@@ -1,4 +1,5 @@
-import { appendFileSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, readFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelPackError } from '../../src/errors/index.js';
@@ -76,10 +77,52 @@ describe('loadModelPack', () => {
     await expectPackError(missing, /semantic_encoder\.onnx/);
   });
 
+  /** A detector section and component in a tiny-pack copy, the component's file being `file` (written here). */
+  const withDetector = (file: string, bytes?: Buffer) =>
+    broken((m) => {
+      m.detector = { inputSize: 64, stride: 4, labels: ['person', 'car'], origin: 'test' };
+      const spec = { ...m.components.grayEncoder, file };
+      spec.inputs = [{ name: 'lightness', dtype: 'float32', shape: ['batch', 1, 64, 64] }];
+      spec.outputs = [
+        { name: 'heatmap', dtype: 'float32', shape: ['batch', 2, 16, 16] },
+        { name: 'boxes', dtype: 'float32', shape: ['batch', 4, 16, 16] },
+      ];
+      if (bytes !== undefined) {
+        spec.bytes = bytes.length;
+        spec.sha256 = createHash('sha256').update(bytes).digest('hex');
+      }
+      m.components.detector = spec;
+    });
+
+  it('refuses a detector section without its component, a missing detector file, and shapes off the section', async () => {
+    await expectPackError(broken((m) => (m.detector = { inputSize: 64, stride: 4, labels: ['person'], origin: 'test' })), /detector/);
+    await expectPackError(withDetector('detector.onnx'), /lists detector\.onnx, which is missing/);
+    const wrong = broken((m) => {
+      m.detector = { inputSize: 64, stride: 4, labels: ['person', 'car', 'dog'], origin: 'test' };
+      m.components.detector = { ...m.components.grayEncoder, file: 'gray_encoder.onnx', inputs: [{ name: 'lightness', dtype: 'float32', shape: ['batch', 1, 64, 64] }], outputs: [{ name: 'heatmap', dtype: 'float32', shape: ['batch', 2, 16, 16] }, { name: 'boxes', dtype: 'float32', shape: ['batch', 4, 16, 16] }] };
+    });
+    await expectPackError(wrong, /components\.detector: the detector's tensors: heatmap must be float32 \[batch, 3, 16, 16\]/);
+  });
+
+  it('refuses a detector file ONNX Runtime cannot load, or whose tensors differ from the manifest, naming the file', async () => {
+    const garbage = Buffer.from('not an onnx model at all');
+    const dir = withDetector('detector.onnx', garbage);
+    writeFileSync(join(dir, 'detector.onnx'), garbage);
+    const error = await expectPackError(dir, /detector: ONNX Runtime cannot load .*detector\.onnx/);
+    expect(error.details.file).toBe(join(realpathSync(dir), 'detector.onnx'));
+    // A real ONNX file with other tensors (the gray encoder's) in the detector's place.
+    const gray = readFileSync(join(TINY_PACK, 'gray_encoder.onnx'));
+    const other = withDetector('detector.onnx', gray);
+    writeFileSync(join(other, 'detector.onnx'), gray);
+    await expectPackError(other, /detector: .*detector\.onnx does not match its manifest: outputs missing from the ONNX graph: heatmap, boxes/);
+  });
+
   it('loads a pack without a semantic encoder with no semanticEncoder session', async () => {
     const pack = await loadModelPack(TINY_PACK);
     expect(pack.manifest.semantic).toBeUndefined();
     expect(pack.models.semanticEncoder).toBeUndefined();
+    expect(pack.manifest.detector).toBeUndefined();
+    expect(pack.models.detector).toBeUndefined();
   });
 
   it('refuses a manifest that is not JSON, a folder without one, and an unknown name', async () => {

@@ -130,6 +130,18 @@ describe('grounding with a stub detector', () => {
     expect(Math.abs(out.a[below] - plain.a[below])).toBeLessThan(1);
   });
 
+  it('a grounded phrase leaves the text prompt: outside its box the photo is the automatic one', async () => {
+    const grounded = await lab((await colorize(input, { ...base, prompt: 'a red car', detector })).samples[0].image);
+    const automatic = await lab((await colorize(input, { ...base, detector })).samples[0].image);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < 34; x++) {
+        const i = y * W + x;
+        expect(grounded.a[i]).toBe(automatic.a[i]);
+        expect(grounded.b[i]).toBe(automatic.b[i]);
+      }
+    }
+  });
+
   it('without a detector phrases are reported as not grounded', async () => {
     const result = await colorize(input, { ...base, prompt: 'red car' });
     expect(result.prompt.understood[0]).toMatchObject({ grounded: false });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OptionsError } from '../../src/errors/index.js';
-import { buildHintMap, hexToAb, parseHexColor, parsePrompt } from '../../src/prompts/index.js';
+import { buildHintMap, hexToAb, parseHexColor, parsePrompt, promptWithout } from '../../src/prompts/index.js';
 
 describe('parsePrompt', () => {
   it('binds color words to the things they describe', () => {
@@ -59,5 +59,23 @@ describe('colors and hints', () => {
     const map = buildHintMap([{ x: 0, y: 0, color: '#00f', radius: 0.1 }], 1000, 1000, 16);
     expect(map[2 * 256]).toBe(1);
     expect(() => buildHintMap([{ x: 1000, y: 5, color: '#00f' }], 1000, 1000, 16)).toThrow(/outside the 1000×1000 image/);
+  });
+});
+
+describe('promptWithout (grounded phrases leave the text prompt)', () => {
+  it.each([
+    ['red car', ['red car'], ''],
+    ['Red car, autumn trees', ['red car'], 'autumn trees'],
+    ['a red car and a blue sky', ['red car'], 'a blue sky'],
+    ['blue sky and a red car', ['red car'], 'blue sky'],
+    ['a photo with a dark green door, at dawn!', ['dark green door'], 'a photo, at dawn!'],
+    ['A RED CAR; green grass', ['red car'], 'green grass'],
+    ['red carpet', ['red car'], 'red carpet'],
+  ])('%j without %j is %j', (prompt, phrases, expected) => {
+    expect(promptWithout(prompt, phrases)).toBe(expected);
+  });
+
+  it('leaves the prompt as it is when nothing is taken out', () => {
+    expect(promptWithout('  Green trees!  ', [])).toBe('  Green trees!  ');
   });
 });
