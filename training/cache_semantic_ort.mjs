@@ -46,7 +46,8 @@ if (!header.toString('latin1').includes(`(${n}, ${SIZE}, ${SIZE}, 3)`)) throw ne
 const featPath = join(a.features, `${a.split}-${n}.f16`);
 const donePath = featPath.replace(/\.f16$/, '.done');
 if (!existsSync(featPath)) throw new Error(`${featPath} missing: start cache_semantic.py first (it fits or loads the PCA state)`);
-let done = existsSync(donePath) ? Number(readFileSync(donePath, 'utf8')) : 0;
+// --verify recomputes rows 0..batch-1 and compares them with the ones already in the file.
+let done = a.verify ? 0 : existsSync(donePath) ? Number(readFileSync(donePath, 'utf8')) : 0;
 const out = openSync(featPath, 'r+');
 const grid = inputSize / 16;
 const rowBytes = channels * grid * grid * 2;
@@ -124,14 +125,11 @@ function fromHalf(h) {
   return h & 0x8000 ? -v : v;
 }
 const B = Number(a.batch);
-if (a.verify) {
-  // Rows 0..B-1 recomputed here against the ones already in the file (written by cache_semantic.py).
-  done = 0;
-}
 const rgb = Buffer.alloc(SIZE * SIZE * 3);
 const small = new Float32Array(SIZE * SIZE);
 const started = performance.now();
 const start = done;
+let saved = done;
 while (done < n) {
   const b = Math.min(B, n - done);
   const input = new Float32Array(b * inputSize * inputSize);
@@ -160,8 +158,10 @@ while (done < n) {
   }
   writeSync(out, Buffer.from(half.buffer), 0, half.byteLength, done * rowBytes);
   done += b;
-  if (done % 512 === 0 || done === n) {
+  // Any batch size: the count is saved every 512 rows or more, and at the end.
+  if (done - saved >= 512 || done === n) {
     writeFileSync(donePath, String(done));
+    saved = done;
     const rate = (done - start) / ((performance.now() - started) / 1000);
     console.log(`${a.split}: ${done}/${n} photos, ${rate.toFixed(1)}/s, eta ${((n - done) / rate / 60).toFixed(1)} min`);
   }
