@@ -45,6 +45,7 @@ export interface EvalFlags {
   steering?: boolean;
   hintCounts?: string;
   reference?: boolean;
+  grounding?: boolean;
   objectColors?: string;
   objects?: string;
   size?: string;
@@ -59,6 +60,7 @@ export interface EvalFlags {
   seed?: string;
   scheduler?: SchedulerName;
   guidance?: string;
+  strength?: string;
   prompt?: string;
 }
 
@@ -78,6 +80,8 @@ export interface EvalReport {
   pred?: string;
   size?: number;
   colorize?: EvalColorizeOptions;
+  /** false with --no-grounding: prompts went through the text encoder alone. */
+  grounding?: boolean;
   settings?: EvalRunResult['settings'];
   seconds?: EvalRunResult['seconds'];
   systems: SystemScores[];
@@ -106,11 +110,13 @@ export function registerEvalCommand(program: Command): void {
     .option('--seed <n>', 'seed of sample 1 (default 0, so runs repeat)')
     .addOption(new Option('--scheduler <name>', 'scheduler').choices([...SCHEDULER_NAMES]))
     .option('--guidance <scale>', 'classifier-free guidance scale')
+    .option('--strength <s>', 'chroma strength 0..2 at constant L and hue (default: the pack\'s)')
     .option('--prompt <text>', 'prompt for every image')
     .option('--adherence', 'prompt adherence: colorize with "<color> <object>" for 8 colors and check the dominant color of the object\'s region')
     .option('--steering', 'user control: hints sampled from the ground truth (--hint-counts) and reference transfer with the ground truth as reference, each against automatic colorization (CIEDE2000 at the hints, in their regions, whole image)')
     .option('--hint-counts <list>', `with --steering: hint counts per image, comma-separated, or "none" (default ${STEERING_HINT_COUNTS.join(',')})`)
     .option('--no-reference', 'with --steering: skip the reference transfer')
+    .option('--no-grounding', 'colorize without the detector\'s grounding, so "<colour> <object>" prompts go through the text encoder alone (the text path; --steering still finds the objects it scores)')
     .option(
       '--object-colors <list>',
       `with --steering: colours asked as "<colour> <object>" on the object the pack's detector finds in each photo, comma-separated, or "none" (default ${BASIC_COLORS.join(',')})`,
@@ -135,11 +141,12 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
   if (flags.hintCounts !== undefined && flags.steering !== true) throw new OptionsError('--hint-counts needs --steering');
   if (flags.objectColors !== undefined && flags.steering !== true) throw new OptionsError('--object-colors needs --steering');
   if (flags.reference === false && flags.steering !== true) throw new OptionsError('--no-reference needs --steering');
+  if (flags.grounding === false && !colorizing) throw new OptionsError('--no-grounding applies to --run, --adherence and --steering');
   if (flags.pred === undefined && !colorizing) {
     throw new OptionsError('give --pred <dir> to score predictions, or --run to colorize the ground truths (see --help)');
   }
   if (flags.pred !== undefined) {
-    for (const name of ['size', 'limit', 'model', 'steps', 'samples', 'seed', 'scheduler', 'guidance', 'prompt', 'objects'] as const) {
+    for (const name of ['size', 'limit', 'model', 'steps', 'samples', 'seed', 'scheduler', 'guidance', 'strength', 'prompt', 'objects'] as const) {
       if (flags[name] !== undefined) throw new OptionsError(`--${name} applies to --run and --adherence, not to --pred`);
     }
   } else if (flags.resize === true) {
@@ -178,7 +185,7 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
     if (flags.adherence === true && adherenceImages.length === 0) {
       throw new OptionsError(`none of the images in ${flags.gt} is named in ${flags.objects}`);
     }
-    report = { mode: flags.run === true ? 'run' : flags.adherence === true ? 'adherence' : 'steering', gt: flags.gt, size, colorize: colorizeOptions, systems: [] };
+    report = { mode: flags.run === true ? 'run' : flags.adherence === true ? 'adherence' : 'steering', gt: flags.gt, size, colorize: colorizeOptions, grounding: flags.grounding !== false, systems: [] };
     if (flags.run === true) {
       const result = await evalRun({
         images,
@@ -249,12 +256,14 @@ function colorizeOptionsOf(flags: EvalFlags): EvalColorizeOptions {
   if (flags.seed !== undefined) o.seed = parseIntFlag('seed', flags.seed, ...optionRange('seed'));
   if (flags.scheduler !== undefined) o.scheduler = flags.scheduler;
   if (flags.guidance !== undefined) o.guidance = parseNumberFlag('guidance', flags.guidance, ...optionRange('guidance'));
+  if (flags.strength !== undefined) o.strength = parseNumberFlag('strength', flags.strength, ...optionRange('strength'));
   if (flags.prompt !== undefined) o.prompt = flags.prompt;
+  if (flags.grounding === false) o.detector = async () => [];
   return o;
 }
 
 /** [min, max] of a numeric colorize option, read from the one options schema (no limits written twice). */
-export function optionRange(name: 'steps' | 'samples' | 'seed' | 'guidance'): [number, number] {
+export function optionRange(name: 'steps' | 'samples' | 'seed' | 'guidance' | 'strength'): [number, number] {
   const number = ColorizeOptionsSchema.shape[name].unwrap();
   return [number.minValue ?? -Infinity, number.maxValue ?? Infinity];
 }

@@ -14,7 +14,7 @@ export type ColorizeFn = (input: ColorizeInput, options: ColorizeOptions) => Pro
 /** Colorize settings eval passes through (a subset of ColorizeOptions; output is always PNG). */
 export type EvalColorizeOptions = Pick<
   ColorizeOptions,
-  'model' | 'steps' | 'samples' | 'seed' | 'scheduler' | 'guidance' | 'prompt' | 'negativePrompt' | 'session'
+  'model' | 'steps' | 'samples' | 'seed' | 'scheduler' | 'guidance' | 'strength' | 'prompt' | 'negativePrompt' | 'session' | 'detector'
 >;
 
 /** Default seed: eval runs must be repeatable, so the seed is fixed unless one is given. */

@@ -138,6 +138,22 @@ describe('eval --run (fake colorizer)', () => {
     await expect(runEvalCommand({ ...flags, objectColors: 'red' }, { ...quiet, colorize })).rejects.toThrow(/needs a pack with an object detector/);
   });
 
+  it('--strength passes through; --no-grounding gives every run a detector that finds nothing (the text path)', async () => {
+    const colorize = fakeColorize(() => [0, 0]);
+    const detector = async () => [{ label: 'dog', box: [2, 2, 8, 8] as [number, number, number, number], score: 0.9 }];
+    const flags: EvalFlags = { gt, steering: true, size: '12', limit: '1', hintCounts: 'none', reference: false, objectColors: 'red', grounding: false, strength: '1.5' };
+    const report = await runEvalCommand(flags, { ...quiet, colorize, detector });
+    expect(report.grounding).toBe(false);
+    // The scored object still comes from the detector; the colorize runs themselves ground nothing.
+    expect(colorize.calls.map((c) => c.options.prompt ?? '')).toEqual(['', 'red dog']);
+    for (const call of colorize.calls) {
+      expect(call.options.strength).toBe(1.5);
+      expect(await call.options.detector!({ width: 12, height: 12, L: new Float32Array(144) })).toEqual([]);
+    }
+    await expect(runEvalCommand({ gt, pred, grounding: false }, quiet)).rejects.toThrow(/--no-grounding applies to --run/);
+    await expect(runEvalCommand({ gt, run: true, strength: '3' }, { ...quiet, colorize })).rejects.toThrow(/--strength must be a number from 0 to 2/);
+  });
+
   it('adds a prompt-adherence table', async () => {
     const out: string[] = [];
     const colorize = fakeColorize((prompt) => (prompt.startsWith('green') ? [-50, 40] : [0, 0]));
