@@ -21,6 +21,10 @@ class VQConfig:
     commitment: float = 0.25
     ema_decay: float = 0.99
     dec_blocks: int = 1                            # residual blocks per decoder level
+    # Latent channels 0-1 carry the cell's mean chroma (ab/110 x AB_LATENT_GAIN, an auxiliary loss holds them
+    # there) and the decoder adds their bilinear upsampling to its output: the latent is near-linear in chroma,
+    # so a diffusion model's mean guess decodes to the mean color, and the VQ ceiling starts at block averaging.
+    ab_skip: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,9 +167,12 @@ def base() -> Config:
 def semantic() -> Config:
     # The default pack: interim's sizes (CPU, 2 threads) plus CenterNet features at the latent grid.
     # Semantic input 256 = 4 x working size, so its stride-16 features land on the 16 x 16 latent grid.
+    # VQ: the chroma-skip latent (VQConfig.ab_skip) and 1,024 codes (2026-12-02: the plain VQ's own latent decoded
+    # to CIEDE2000 10.3 where block-averaged chroma scores 3.9; training/diagnose.py).
     c = interim()
     return c.replace(
         name="semantic",
+        vq=type(c.vq)(**{**c.vq.__dict__, "ab_skip": True, "codebook_size": 1024}),
         semantic_channels=96,
         semantic_input_size=256,
         guider_trains_prior=True,
@@ -176,7 +183,9 @@ def semantic() -> Config:
 
 def tiny_semantic() -> Config:
     # CI smoke test and the test pack: tiny sizes with a semantic encoder (needs training/vendor/).
-    return tiny().replace(name="tiny-semantic", semantic_channels=8, semantic_input_size=128)
+    c = tiny()
+    return c.replace(name="tiny-semantic", semantic_channels=8, semantic_input_size=128,
+                     vq=type(c.vq)(**{**c.vq.__dict__, "ab_skip": True}))
 
 
 PRESETS = {"tiny": tiny, "interim": interim, "base": base, "semantic": semantic, "tiny-semantic": tiny_semantic}

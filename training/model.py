@@ -23,6 +23,8 @@ import torch.nn.functional as F
 from config import Config
 
 AB_SCALE = 110.0
+# ab/110 in the latent's chroma channels (VQConfig.ab_skip) is multiplied by this: a spread like the others'.
+AB_LATENT_GAIN = 4.0
 
 
 def _groups(ch: int, want: int = 8) -> int:
@@ -136,12 +138,21 @@ class ColorEncoder(nn.Module):
         self.block3 = ResBlock(c2, c2)
         self.norm = nn.GroupNorm(_groups(c2), c2)
         self.conv_out = nn.Conv2d(c2, cfg.latent_channels, 1)
+        self.ab_skip = cfg.vq.ab_skip
 
     def forward(self, lab: torch.Tensor) -> torch.Tensor:
         x = self.block1(self.conv_in(lab))
         x = self.block2(self.down1(x))
         x = self.block3(self.down2(x))
-        return self.conv_out(F.silu(self.norm(x)))
+        z = self.conv_out(F.silu(self.norm(x)))
+        if self.ab_skip:  # channels 0-1 start as the cell's mean chroma (see VQConfig.ab_skip)
+            z = z + F.pad(cell_chroma(lab), (0, 0, 0, 0, 0, z.shape[1] - 2))
+        return z
+
+
+def cell_chroma(lab: torch.Tensor) -> torch.Tensor:
+    """Mean ab/110 of each latent cell (4 x 4 pixels at working size) x AB_LATENT_GAIN: [B,2,S/4,S/4]."""
+    return F.avg_pool2d(lab[:, 1:3], 4) * AB_LATENT_GAIN
 
 
 def _fp32():
@@ -254,8 +265,19 @@ class LightnessDecoder(nn.Module):
         self.blocks0 = nn.ModuleList([ResBlock(d0, d0, norm="channel") for _ in range(nb)])
         self.norm = ChannelNorm(d0)
         self.conv_out = nn.Conv2d(d0, 2, 3, padding=1)
+        self.ab_skip = cfg.vq.ab_skip
+        if self.ab_skip:  # starts as the bilinear chroma of the latent; learns the edges on top
+            nn.init.zeros_(self.conv_out.weight)
+            nn.init.zeros_(self.conv_out.bias)
 
     def forward(self, latent: torch.Tensor, l: torch.Tensor) -> torch.Tensor:
+        out = self._residual(latent, l)
+        if self.ab_skip:
+            base = F.interpolate(latent[:, :2], scale_factor=4.0, mode="bilinear", align_corners=False)
+            out = out + base * (1.0 / AB_LATENT_GAIN)
+        return out
+
+    def _residual(self, latent: torch.Tensor, l: torch.Tensor) -> torch.Tensor:
         f0, f1, f2 = self.gray(l)
         x = self.conv_in(torch.cat([latent, f2], 1))
         for blk in self.blocks2:

@@ -32,7 +32,7 @@ from config import Config, get_config  # noqa: E402
 from data import PhotoSet, manifest_sha256, random_hints, resize, to_model_lab  # noqa: E402
 from diffusion import Schedule  # noqa: E402
 from checkpoint import git_sha, torch_load  # noqa: E402
-from model import ColorWizard, count_params  # noqa: E402
+from model import ColorWizard, cell_chroma, count_params  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -134,6 +134,9 @@ class Trainer:
             cfg = cfg.replace(text=type(cfg.text)(**{**cfg.text.__dict__, "vocab_size": self.tok.size}))
         if args.batch:
             cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, "batch": args.batch}))
+        if args.fresh_vq and self.ckpt is not None and self.ckpt["steps"].get("vqvae", 0) > 0 \
+                and not self.ckpt["config"]["vq"].get("ab_skip"):
+            cfg = self._fresh_vq(cfg, args.fresh_vq)
         if args.vq_sizes:  # e.g. smaller decoder crops for more VQ steps per CPU-second
             cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, "vq_image_sizes": tuple(args.vq_sizes)}))
         self.cfg = cfg
@@ -155,6 +158,22 @@ class Trainer:
         self.sem_train = self.sem_val = None
         if cfg.semantic_channels:
             self._open_semantic(args.features)
+
+    def _fresh_vq(self, cfg: Config, codes: int) -> Config:
+        """--fresh-vq: a new chroma-skip VQ-VAE (VQConfig.ab_skip) with `codes` codes, trained from scratch, while
+        the text encoder, prior, guider and gray encoder keep the weights they were initialized from (their
+        diffusion stages then continue on the new latents, --recalibrate-latent)."""
+        cfg = cfg.replace(vq=type(cfg.vq)(**{**cfg.vq.__dict__, "ab_skip": True, "codebook_size": codes}))
+        fresh = {k: v for k, v in ColorWizard(cfg).state_dict().items() if k.startswith("vqvae.")}
+        for key in ("model", "ema"):
+            if key in self.ckpt:
+                self.ckpt[key] = {**{k: v for k, v in self.ckpt[key].items() if not k.startswith("vqvae.")}, **fresh}
+        self.ckpt.pop("optimizer", None)
+        self.ckpt["config"] = cfg.to_dict()
+        self.ckpt["steps"] = {**self.ckpt["steps"], "vqvae": 0}
+        self.ckpt["seconds"] = {**self.ckpt["seconds"], "vqvae": 0.0}
+        self.log(f"fresh VQ-VAE: chroma skip, {codes} codes; other networks from the initial weights")
+        return cfg
 
     def _open_semantic(self, folder: str) -> None:
         """Cached semantic features (cache_semantic.py), row i = photo i of the split."""
@@ -348,7 +367,12 @@ class Trainer:
         target = lab[:, 1:]
         l1 = F.l1_loss(pred.float(), target)
         mse = F.mse_loss(pred.float(), target)
-        return l1 + mse + commit, {"l1_ab": float(l1) * 110, "commit": float(commit), "H": H, "W": W}
+        info = {"l1_ab": float(l1) * 110, "commit": float(commit), "H": H, "W": W}
+        aux = 0.0
+        if cfg.vq.ab_skip:  # keep channels 0-1 the cells' mean chroma (VQConfig.ab_skip)
+            aux = F.mse_loss(z[:, :2].float(), cell_chroma(lab_s))
+            info["aux"] = float(aux)
+        return l1 + mse + commit + aux, info
 
     def _text(self, idx, rng):
         r = random.Random(int(rng.randint(0, 2 ** 31)))
@@ -473,6 +497,8 @@ def main(argv=None):
                     help="cached semantic features (cache_semantic.py), for configs with a semantic encoder")
     ap.add_argument("--resume", action="store_true", help="(default behaviour) continue from <run>/ckpt.pt")
     ap.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint in --run")
+    ap.add_argument("--fresh-vq", type=int, default=0, metavar="CODES",
+                    help="with --init-from: replace its VQ-VAE by a new chroma-skip one with CODES codes (trained anew)")
     ap.add_argument("--init-from", help="start from these weights (full or slim checkpoint) when --run has none")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training photos")
     ap.add_argument("--batch", type=int, default=0)
