@@ -3,6 +3,12 @@
 // is by construction the one the runtime uses (same standardization and PCA basis).
 //
 //   node training/cache_semantic_ort.mjs --pack models/cw-semantic [--split train] [--threads 1]
+//       [--encoder training/features/cache_encoder.onnx]
+//
+// With --encoder (export_cache_encoder.py: the pack's semantic encoder plus the detector's heads, one
+// backbone pass) each photo's objects are kept too: <split>-<n>.det, float32 [n, 8, 6] rows of (COCO label
+// index, score, x0, y0, x1, y1 as fractions of the photo), label -1 = none, decoded by the runtime's own
+// decodeDetections (dist/detect, so `npm run build` first); object_captions.py names their colors.
 //
 // Resumes the same files as cache_semantic.py (<features>/<split>-<n>.f16 rows + .done count): run it
 // after cache_semantic.py has written semantic_state.pt and the first rows (or stop that one and continue
@@ -22,6 +28,7 @@ const { values: a } = parseArgs({
     threads: { type: 'string', default: '1' },
     batch: { type: 'string', default: '16' },
     verify: { type: 'boolean', default: false },
+    encoder: { type: 'string' },
   },
 });
 if (!a.pack) throw new Error('--pack <folder with semantic_encoder.onnx> is required');
@@ -52,11 +59,39 @@ const out = openSync(featPath, 'r+');
 const grid = inputSize / 16;
 const rowBytes = channels * grid * grid * 2;
 
-const session = await ort.InferenceSession.create(join(a.pack, 'semantic_encoder.onnx'), {
+const session = await ort.InferenceSession.create(a.encoder ?? join(a.pack, 'semantic_encoder.onnx'), {
   intraOpNumThreads: Number(a.threads),
   interOpNumThreads: 1,
   graphOptimizationLevel: 'all',
 });
+
+// Objects per photo (only when the encoder has the detector's heads).
+const DET_K = 8;
+const DET_MIN_SCORE = 0.3;
+const withDetections = session.outputNames.includes('heatmap') && session.outputNames.includes('boxes');
+const { decodeDetections } = withDetections ? await import('../dist/detect/index.js') : {};
+const labels = manifest.detector?.labels;
+if (withDetections && !Array.isArray(labels)) throw new Error(`${a.pack}: no detector.labels in the manifest`);
+const detPath = featPath.replace(/\.f16$/, '.det');
+if (withDetections && !a.verify && !existsSync(detPath)) writeFileSync(detPath, Buffer.alloc(0));
+const det = withDetections && !a.verify ? openSync(detPath, 'r+') : -1;
+const detRowBytes = DET_K * 6 * 4;
+/** Rows of (label index, score, x0, y0, x1, y1 in photo fractions) for photo k of a batch run. */
+function detectionRows(res, k) {
+  const hm = res.heatmap;
+  const bx = res.boxes;
+  const [, c, gh, gw] = hm.dims;
+  const cells = c * gh * gw;
+  const heat = { data: hm.data.subarray(k * cells, (k + 1) * cells), dims: [1, c, gh, gw] };
+  const boxes = { data: bx.data.subarray(k * 4 * gh * gw, (k + 1) * 4 * gh * gw), dims: [1, 4, gh, gw] };
+  const peaks = decodeDetections(heat, boxes, labels, inputSize / gh, { minScore: DET_MIN_SCORE, maxDetections: DET_K });
+  const row = new Float32Array(DET_K * 6).fill(-1);
+  peaks.slice(0, DET_K).forEach((p, i) => {
+    const [x0, y0, x1, y1] = p.corners.map((v) => Math.min(1, Math.max(0, v / inputSize)));
+    row.set([labels.indexOf(p.label), p.score, x0, y0, x1, y1], i * 6);
+  });
+  return row;
+}
 
 // sRGB byte -> linear, then L from Y only (Y of the white point is 1).
 const lin = new Float32Array(256);
@@ -157,6 +192,11 @@ while (done < n) {
     break;
   }
   writeSync(out, Buffer.from(half.buffer), 0, half.byteLength, done * rowBytes);
+  if (det >= 0) {
+    const rows = new Float32Array(b * DET_K * 6);
+    for (let k = 0; k < b; k++) rows.set(detectionRows(res, k), k * DET_K * 6);
+    writeSync(det, Buffer.from(rows.buffer), 0, rows.byteLength, done * detRowBytes);
+  }
   done += b;
   // Any batch size: the count is saved every 512 rows or more, and at the end.
   if (done - saved >= 512 || done === n) {
@@ -168,6 +208,7 @@ while (done < n) {
 }
 closeSync(out);
 closeSync(fd);
+if (det >= 0) closeSync(det);
 if (!a.verify && done === n) {
   writeFileSync(join(a.features, `${a.split}.json`), JSON.stringify({ split: a.split, photos: n, channels, grid, input_size: inputSize, file: `${a.split}-${n}.f16` }));
 }

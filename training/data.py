@@ -70,18 +70,28 @@ class PhotoSet:
             log(f"decoded {len(raws)} {split} photos at {size}px in {time.time() - t0:.0f}s -> {cache}")
             self.images = arr
         self.size = size
+        # Object-color captions ("a red car"), when object_captions.py has written them for this split.
+        self.objects: List[List[str]] = [[] for _ in self.index]
+        obj = os.path.join(shards, f"objects-{split}.json")
+        if os.path.exists(obj):
+            with open(obj) as f:
+                o = json.load(f)
+            if o["photos"] == len(self.index):
+                self.objects = o["captions"]
+            else:
+                log(f"{obj}: {o['photos']} photos, not {len(self.index)}; object captions ignored")
 
     def __len__(self) -> int:
         return len(self.index)
 
     def captions(self, i: int) -> List[str]:
         r = self.index[i]
-        return r["real"] + r["templates"] + r["colors"]
+        return r["real"] + r["templates"] + r["colors"] + self.objects[i]
 
     def sample_caption(self, i: int, rng: random.Random) -> str:
         r = self.index[i]
         # Color captions teach "red car"; real and label captions teach content words. Sometimes join two.
-        pools = [p for p in (r["real"], r["templates"], r["colors"]) if p]
+        pools = [p for p in (r["real"], r["templates"], r["colors"], self.objects[i]) if p]
         if not pools:
             return ""
         a = rng.choice(rng.choice(pools))

@@ -51,6 +51,29 @@ fi
 bash training/fetch_pretrained.sh
 $PY training/check_tfjs_parity.py
 $PY training/cache_semantic.py --shards "$DIR/shards" --out "$DIR/features" --input-size 128 --channels 8 --fit 12
+# Object-color captions: a red box named "a red car"; the file object_captions.py writes is read by PhotoSet.
+$PY - "$DIR" <<'PYEOF'
+import json, os, subprocess, sys
+import numpy as np
+sys.path.insert(0, "training")
+from colors import ColorNamer
+from object_captions import object_captions
+img = np.full((128, 128, 3), 90, np.uint8)
+img[32:96, 32:96] = (200, 30, 30)
+row = np.full((8, 6), -1, np.float32)
+row[0] = (2, 0.9, 0.25, 0.25, 0.75, 0.75)  # COCO label 2 = car
+caps = object_captions(img, row, ColorNamer(), {"a": 0, "red": 1, "car": 2}, 0.35)
+assert caps == ["a red car"], caps
+d = sys.argv[1]
+n = json.load(open(os.path.join(d, "shards", "manifest.json")))["counts"]["train"]
+np.tile(row, (n, 1, 1)).tofile(os.path.join(d, "features", f"train-{n}.det"))
+subprocess.run([sys.executable, "training/object_captions.py", "--shards", os.path.join(d, "shards"),
+                "--features", os.path.join(d, "features")], check=True)
+from data import PhotoSet
+ps = PhotoSet(os.path.join(d, "shards"), "train", 32, log=lambda m: None)
+assert len(ps.objects) == n
+print("smoke: object captions ok:", caps)
+PYEOF
 for stage in vqvae prior guider; do
   $PY training/train.py --config tiny-semantic --stage "$stage" --steps 3 --run "$DIR/run-sem" --shards "$DIR/shards" \
       --features "$DIR/features" --log-every 1000 --threads 2
