@@ -137,6 +137,10 @@ class Trainer:
         if args.fresh_vq and self.ckpt is not None and self.ckpt["steps"].get("vqvae", 0) > 0 \
                 and not self.ckpt["config"]["vq"].get("ab_skip"):
             cfg = self._fresh_vq(cfg, args.fresh_vq)
+        if args.lr is not None:  # e.g. a lower rate for the last part of a continued stage
+            cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, "lr": args.lr}))
+        if args.text_drop is not None:  # e.g. more practice without a prompt, the product's default use
+            cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, "text_drop": args.text_drop}))
         if args.vq_sizes:  # e.g. smaller decoder crops for more VQ steps per CPU-second
             cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, "vq_image_sizes": tuple(args.vq_sizes)}))
         self.cfg = cfg
@@ -383,7 +387,13 @@ class Trainer:
 
     def _noised(self, z0, gen):
         b = z0.shape[0]
-        t = torch.randint(0, self.schedule.n, (b,), generator=gen).to(self.device)
+        t = torch.randint(0, self.schedule.n, (b,), generator=gen)
+        # --t-focus: that share of the batch draws t from the upper three quarters, the noise levels where a
+        # few-step sampler decides the colors (4 DDIM steps query t >= 249 only); the rest stays uniform.
+        k = int(round(self.args.t_focus * b))
+        if k:
+            t[:k] = torch.randint(self.schedule.n // 4, self.schedule.n, (k,), generator=gen)
+        t = t.to(self.device)
         noise = torch.randn(z0.shape, generator=gen).to(self.device)
         return self.schedule.add_noise(z0, noise, t), t, self.schedule.v_target(z0, noise, t)
 
@@ -505,6 +515,11 @@ def main(argv=None):
     ap.add_argument("--recalibrate-latent", action="store_true",
                     help="prior/guider stage: set latent_scale to 1/std of the current VQ latents first")
     ap.add_argument("--vq-sizes", type=int, nargs="+", help="decoder training sizes of the vqvae stage (overrides the config)")
+    ap.add_argument("--lr", type=float, help="learning rate (overrides the config's)")
+    ap.add_argument("--text-drop", type=float, help="share of diffusion samples trained with the empty prompt "
+                    "(overrides the config's; the rest get a caption)")
+    ap.add_argument("--t-focus", type=float, default=0.0,
+                    help="share of each diffusion batch with t from the upper three quarters of the schedule")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--log-every", type=float, default=20.0)
