@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Continue the default pack from its committed slim weights (how the 2026-12-02 pack was made, ~2 h on 2 cores):
+# Continue the default pack from its committed slim weights (how training/weights/semantic-chroma-skip was made,
+# ~2 h on 2 cores; FRESH_VQ=1024 for that, W=training/weights/semantic-chroma-skip/weights.0.pt to go on from it):
 #   nohup bash training/run_semantic_continue.sh > training/runs/continue/run.log 2>&1 &
 # 1. the feature cache and every photo's objects in one CenterNet pass (ONNX Runtime, ~16 min on one core);
 # 2. object-color captions from those objects (object_captions.py, ~20 s);
@@ -29,6 +30,7 @@ VQ_ARGS=(--vq-sizes 64 80 96 128)
 $PY training/train.py --stage vqvae --seconds "${VQ_S:-900}" --threads 1 --run "$RUN" --init-from "$W" "${VQ_ARGS[@]}"
 wait "$CACHE"
 $PY training/object_captions.py
-$PY training/train.py --stage guider --seconds "${GUIDER_S:-5100}" --threads 2 --run "$RUN" --recalibrate-latent
+$PY training/train.py --stage guider --seconds "${GUIDER_S:-5100}" --threads 2 --run "$RUN" --recalibrate-latent \
+    --text-drop 0.5 --t-focus 0.5
 $PY training/export.py --ckpt "$RUN/ckpt.pt" --name cw-semantic --scheduler ddim --default-steps 4 --out "$RUN/pack"
 $PY training/ts_eval.py --pack "$RUN/pack" --out "$RUN/eval-ts.json"
