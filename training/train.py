@@ -132,17 +132,14 @@ class Trainer:
             cfg = get_config(args.config)
             self.tok = WordTokenizer.load(os.path.join(shards, "tokenizer.json"), cfg.text.max_length)
             cfg = cfg.replace(text=type(cfg.text)(**{**cfg.text.__dict__, "vocab_size": self.tok.size}))
-        if args.batch:
-            cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, "batch": args.batch}))
-        if args.fresh_vq and self.ckpt is not None and self.ckpt["steps"].get("vqvae", 0) > 0 \
-                and not self.ckpt["config"]["vq"].get("ab_skip"):
+        if args.fresh_vq and self.ckpt is not None and not self.ckpt["config"]["vq"].get("ab_skip"):
             cfg = self._fresh_vq(cfg, args.fresh_vq)
-        if args.lr is not None:  # e.g. a lower rate for the last part of a continued stage
-            cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, "lr": args.lr}))
-        if args.text_drop is not None:  # e.g. more practice without a prompt, the product's default use
-            cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, "text_drop": args.text_drop}))
-        if args.vq_sizes:  # e.g. smaller decoder crops for more VQ steps per CPU-second
-            cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, "vq_image_sizes": tuple(args.vq_sizes)}))
+        # Recipe overrides for continued stages (the saved config records what was used).
+        overrides = {"batch": args.batch or None, "lr": args.lr, "text_drop": args.text_drop,
+                     "vq_image_sizes": tuple(args.vq_sizes) if args.vq_sizes else None}
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        if overrides:
+            cfg = cfg.replace(train=type(cfg.train)(**{**cfg.train.__dict__, **overrides}))
         self.cfg = cfg
         self.data_sha = manifest_sha256(shards)
         torch.manual_seed(args.seed)
