@@ -36,7 +36,7 @@ def center_square(rgb: np.ndarray) -> np.ndarray:
 
 @torch.no_grad()
 def rows_for(model, tok, gt: np.ndarray, steps: int, seed: int) -> dict:
-    from pipeline import decode_ab, sample_latents
+    from pipeline import decode_ab, encode_text, sample_latents
     from semantic import semantic_features
     cfg = model.cfg
     lab = srgb_to_lab(gt)
@@ -56,7 +56,7 @@ def rows_for(model, tok, gt: np.ndarray, steps: int, seed: int) -> dict:
     sem = semantic_features(model, l_full)
     hint = torch.zeros(1, 3, S, S)
     gray = model.gray(l_small)
-    ctx = model.text(*[x for x in tok.encode_batch([""])])
+    ctx = encode_text(model, tok, [""], l_full.device)
     x = torch.randn(1, cfg.latent_channels, g, g, generator=torch.Generator().manual_seed(seed))
     T = torch.full((1,), float(cfg.num_train_timesteps - 1))
     v = model.predict(x, T, ctx, gray, hint, semantic=sem)
