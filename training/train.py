@@ -135,7 +135,7 @@ class Trainer:
         if args.fresh_vq and self.ckpt is not None and not self.ckpt["config"]["vq"].get("ab_skip"):
             cfg = self._fresh_vq(cfg, args.fresh_vq)
         # Recipe overrides for continued stages (the saved config records what was used).
-        overrides = {"batch": args.batch or None, "lr": args.lr, "text_drop": args.text_drop,
+        overrides = {"batch": args.batch or None, "lr": args.lr, "text_drop": args.text_drop, "ema": args.ema,
                      "vq_image_sizes": tuple(args.vq_sizes) if args.vq_sizes else None}
         overrides = {k: v for k, v in overrides.items() if v is not None}
         if overrides:
@@ -299,9 +299,14 @@ class Trainer:
         warmup = 100
         base_lr = tc.lr
         sec0, step0 = self.seconds[stage], self.steps[stage]
+        # A fresh optimizer on trained weights warms up again (its first Adam steps are full-size jolts).
+        warm0 = 0 if resume_same else step0
         while time.time() - t_start < seconds and not (max_steps and self.steps[stage] - step0 >= max_steps):
             step = self.steps[stage]
-            lr = base_lr * min(1.0, (step + 1) / warmup)
+            lr = base_lr * min(1.0, (step + 1 - warm0) / warmup)
+            if self.args.anneal:  # cosine to 5 % over this call's budget: the last weights are not a noisy snapshot
+                frac = min(1.0, (time.time() - t_start) / seconds) if not max_steps else (step - step0) / max_steps
+                lr *= 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * frac))
             for g in opt.param_groups:
                 g["lr"] = lr
             amp = torch.autocast(device_type="cuda", dtype=torch.bfloat16) if use_bf16 else contextlib.nullcontext()
@@ -515,6 +520,9 @@ def main(argv=None):
     ap.add_argument("--lr", type=float, help="learning rate (overrides the config's)")
     ap.add_argument("--text-drop", type=float, help="share of diffusion samples trained with the empty prompt "
                     "(overrides the config's; the rest get a caption)")
+    ap.add_argument("--ema", type=float, help="EMA decay of the saved weights (overrides the config's)")
+    ap.add_argument("--anneal", action="store_true",
+                    help="cosine-decay the learning rate to 5%% over this call's --seconds (or --steps)")
     ap.add_argument("--t-focus", type=float, default=0.0,
                     help="share of each diffusion batch with t from the upper three quarters of the schedule")
     ap.add_argument("--threads", type=int, default=2)
