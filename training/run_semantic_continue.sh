@@ -31,6 +31,6 @@ $PY training/train.py --stage vqvae --seconds "${VQ_S:-900}" --threads 1 --run "
 wait "$CACHE"
 $PY training/object_captions.py
 $PY training/train.py --stage guider --seconds "${GUIDER_S:-5100}" --threads 2 --run "$RUN" --recalibrate-latent \
-    --text-drop 0.5 --t-focus 0.5
+    --text-drop 0.5 --t-focus 0.5 --ema 0.999 --anneal
 $PY training/export.py --ckpt "$RUN/ckpt.pt" --name cw-semantic --scheduler ddim --default-steps 4 --out "$RUN/pack"
-$PY training/ts_eval.py --pack "$RUN/pack" --out "$RUN/eval-ts.json"
+$PY training/ts_eval.py --pack "$RUN/pack" --seeds 0 1 2 --out "$RUN/eval-ts.json"
