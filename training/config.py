@@ -76,6 +76,8 @@ class Config:
     num_train_timesteps: int = 1000
     default_steps: int = 20
     guidance_scale: float = 2.5
+    # Noise temperature a run gets by default (src/schedulers/temperature.ts): 1 samples as trained.
+    default_temperature: float = 1.0
     # Frozen semantic encoder (semantic.py) read by the guider; 0 channels = none (tiny, interim, base).
     semantic_channels: int = 0
     semantic_input_size: int = 0

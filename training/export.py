@@ -315,7 +315,8 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         "grayLatentChannels": Cg,
         "text": {"maxLength": T, "hiddenSize": D, "tokenizer": "tokenizer.json"},
         "scheduler": {"config": "scheduler_config.json", "default": scheduler_default,
-                      "defaultSteps": cfg.default_steps},
+                      "defaultSteps": cfg.default_steps,
+                      **({} if cfg.default_temperature == 1.0 else {"defaultTemperature": cfg.default_temperature})},
         "guidance": {"defaultScale": cfg.guidance_scale},
         "conditioning": {"text": True, "hints": True},
         "guider": {"residuals": res_names},
@@ -454,6 +455,8 @@ def main(argv=None) -> None:
     ap.add_argument("--card", help="README.md model card to include")
     ap.add_argument("--scheduler", default="ddim", help="the pack's default scheduler (a name the runtime knows)")
     ap.add_argument("--default-steps", type=int, default=0, help="the pack's default steps (default: the config's)")
+    ap.add_argument("--temperature", type=float,
+                    help="the pack's default noise temperature, 0-2 (default: the config's, 1 = sampling as trained)")
     ap.add_argument("--no-detector", action="store_true",
                     help="leave out the object detector (added by default for configs with a semantic encoder)")
     args = ap.parse_args(argv)
@@ -479,6 +482,8 @@ def main(argv=None) -> None:
         model, tok, training, name = load_for_export(args.ckpt)
         if args.default_steps:
             model.cfg = model.cfg.replace(default_steps=args.default_steps)
+        if args.temperature is not None:
+            model.cfg = model.cfg.replace(default_temperature=args.temperature)
         metrics = None
         if args.metrics:
             with open(args.metrics) as f:

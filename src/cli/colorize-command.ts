@@ -8,7 +8,7 @@ import { DEFAULT_PACK_NAME, loadModelPack, MODELS_DIR, readManifestSync } from '
 import type { ColorizeResult, ColorizeSettings } from '../pipeline/index.js';
 import { colorizeWithSettings, validateOptions } from '../pipeline/index.js';
 import { parseExecutionProvider, validateSessionSettings, type SessionSettings } from '../runtime/index.js';
-import { SCHEDULER_NAMES } from '../schedulers/index.js';
+import { DEFAULT_TEMPERATURE, SCHEDULER_NAMES } from '../schedulers/index.js';
 import { collectInputs } from './collect-inputs.js';
 import { inFlags, numberFlag, RANGES, rangeText, type FlagTexts } from './flag-values.js';
 import { parseHintFlag } from './parse-hint.js';
@@ -25,6 +25,7 @@ interface ColorizeFlags {
   steps?: string;
   scheduler?: string;
   guidance?: string;
+  temperature?: string;
   hint?: string[];
   stroke?: string[];
   reference?: string;
@@ -49,9 +50,15 @@ const EXT: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avi
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** The bundled pack's own defaults, for --help (read from its manifest, so they never drift). */
-function defaultPackDefaults(): { name: string; steps: number; scheduler: string; guidance: number } | undefined {
+function defaultPackDefaults(): { name: string; steps: number; scheduler: string; guidance: number; temperature: number } | undefined {
   const manifest = readManifestSync(join(MODELS_DIR, DEFAULT_PACK_NAME));
-  return manifest && { name: manifest.name, steps: manifest.scheduler.defaultSteps, scheduler: manifest.scheduler.default, guidance: manifest.guidance.defaultScale };
+  return manifest && {
+    name: manifest.name,
+    steps: manifest.scheduler.defaultSteps,
+    scheduler: manifest.scheduler.default,
+    guidance: manifest.guidance.defaultScale,
+    temperature: manifest.scheduler.defaultTemperature ?? DEFAULT_TEMPERATURE,
+  };
 }
 
 export function registerColorizeCommand(program: Command): void {
@@ -73,6 +80,7 @@ export function registerColorizeCommand(program: Command): void {
     .option('--steps <k>', `denoising steps, ${rangeText(RANGES.steps)} (${packDefault((p) => p.steps)})`)
     .addOption(new Option('--scheduler <name>', `sampler (${packDefault((p) => p.scheduler)})`).choices([...SCHEDULER_NAMES]))
     .option('-g, --guidance <g>', `classifier-free guidance scale ${rangeText(RANGES.guidance)}, 1 = off (${packDefault((p) => p.guidance)})`)
+    .option('--temperature <t>', `how far samples stray, ${rangeText(RANGES.temperature)}: 0 the most likely colors (samples alike), 1 the model's full spread (${packDefault((p) => p.temperature)})`)
     .option('--hint <x,y,color[,radius]>', 'pin a color at a pixel; color is #rrggbb, #rgb or a name (red, navy, olive…); repeatable', collect)
     .option('--stroke <"x1,y1 x2,y2 … color [width]">', 'paint a color along a polyline, width in pixels; repeatable', collect)
     .option('--reference <photo>', 'transfer the colors of this photo (matched by lightness and texture)')
@@ -111,6 +119,7 @@ async function runColorize(inputs: string[], flags: ColorizeFlags): Promise<numb
         steps: numberFlag('--steps', flags.steps, RANGES.steps),
         scheduler: flags.scheduler,
         guidance: numberFlag('--guidance', flags.guidance, RANGES.guidance),
+        temperature: numberFlag('--temperature', flags.temperature, RANGES.temperature),
         hints: texts.hints.map((text, k) => parseHintFlag(text, k + 1)),
         strokes: texts.strokes.map((text, k) => parseStrokeFlag(text, k + 1)),
         reference: flags.reference,

@@ -60,6 +60,7 @@ export interface EvalFlags {
   seed?: string;
   scheduler?: SchedulerName;
   guidance?: string;
+  temperature?: string;
   strength?: string;
   prompt?: string;
 }
@@ -110,6 +111,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--seed <n>', 'seed of sample 1 (default 0, so runs repeat)')
     .addOption(new Option('--scheduler <name>', 'scheduler').choices([...SCHEDULER_NAMES]))
     .option('--guidance <scale>', 'classifier-free guidance scale')
+    .option('--temperature <t>', "noise temperature: 0 the most likely colors, 1 the model's full spread (default: the pack's)")
     .option('--strength <s>', 'chroma strength 0..2 at constant L and hue (default: the pack\'s)')
     .option('--prompt <text>', 'prompt for every image')
     .option('--adherence', 'prompt adherence: colorize with "<color> <object>" for 8 colors and check the dominant color of the object\'s region')
@@ -146,7 +148,7 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
     throw new OptionsError('give --pred <dir> to score predictions, or --run to colorize the ground truths (see --help)');
   }
   if (flags.pred !== undefined) {
-    for (const name of ['size', 'limit', 'model', 'steps', 'samples', 'seed', 'scheduler', 'guidance', 'strength', 'prompt', 'objects'] as const) {
+    for (const name of ['size', 'limit', 'model', 'steps', 'samples', 'seed', 'scheduler', 'guidance', 'temperature', 'strength', 'prompt', 'objects'] as const) {
       if (flags[name] !== undefined) throw new OptionsError(`--${name} applies to --run and --adherence, not to --pred`);
     }
   } else if (flags.resize === true) {
@@ -256,6 +258,7 @@ function colorizeOptionsOf(flags: EvalFlags): EvalColorizeOptions {
   if (flags.seed !== undefined) o.seed = parseIntFlag('seed', flags.seed, ...optionRange('seed'));
   if (flags.scheduler !== undefined) o.scheduler = flags.scheduler;
   if (flags.guidance !== undefined) o.guidance = parseNumberFlag('guidance', flags.guidance, ...optionRange('guidance'));
+  if (flags.temperature !== undefined) o.temperature = parseNumberFlag('temperature', flags.temperature, ...optionRange('temperature'));
   if (flags.strength !== undefined) o.strength = parseNumberFlag('strength', flags.strength, ...optionRange('strength'));
   if (flags.prompt !== undefined) o.prompt = flags.prompt;
   if (flags.grounding === false) o.detector = async () => [];
@@ -263,7 +266,7 @@ function colorizeOptionsOf(flags: EvalFlags): EvalColorizeOptions {
 }
 
 /** [min, max] of a numeric colorize option, read from the one options schema (no limits written twice). */
-export function optionRange(name: 'steps' | 'samples' | 'seed' | 'guidance' | 'strength'): [number, number] {
+export function optionRange(name: 'steps' | 'samples' | 'seed' | 'guidance' | 'temperature' | 'strength'): [number, number] {
   const number = ColorizeOptionsSchema.shape[name].unwrap();
   return [number.minValue ?? -Infinity, number.maxValue ?? Infinity];
 }
@@ -293,7 +296,7 @@ export function renderText(report: EvalReport): string {
   const parts: string[] = [];
   if (report.settings) {
     const s = report.settings;
-    parts.push(`model ${s.model} · ${s.steps} steps · ${s.scheduler} · guidance ${s.guidance} · seed ${s.seed} · size ${report.size === 0 ? 'as is' : `${report.size}²`}`);
+    parts.push(`model ${s.model} · ${s.steps} steps · ${s.scheduler} · guidance ${s.guidance} · temperature ${s.temperature} · seed ${s.seed} · size ${report.size === 0 ? 'as is' : `${report.size}²`}`);
   }
   if (report.seconds) {
     parts.push(`${report.seconds.perImage.toFixed(2)} s per image (denoising ${report.seconds.denoisePerImage.toFixed(2)} s)`);

@@ -15,7 +15,7 @@ export interface NumberRange {
   integer: boolean;
 }
 
-type NumericField = 'samples' | 'seed' | 'steps' | 'guidance' | 'strength' | 'quality' | 'maxPixels' | 'decodeMaxPixels';
+type NumericField = 'samples' | 'seed' | 'steps' | 'guidance' | 'temperature' | 'strength' | 'quality' | 'maxPixels' | 'decodeMaxPixels';
 
 /** A zod number's bounds, through its optional/default wrappers. */
 function rangeOf(field: NumericField): NumberRange {
@@ -29,6 +29,7 @@ export const RANGES: Readonly<Record<NumericField | 'threads', NumberRange>> = {
   seed: rangeOf('seed'),
   steps: rangeOf('steps'),
   guidance: rangeOf('guidance'),
+  temperature: rangeOf('temperature'),
   strength: rangeOf('strength'),
   quality: rangeOf('quality'),
   maxPixels: { ...rangeOf('maxPixels'), min: 1 },
@@ -73,6 +74,7 @@ const FLAGS: Record<string, string> = {
   steps: '--steps',
   scheduler: '--scheduler',
   guidance: '--guidance',
+  temperature: '--temperature',
   reference: '--reference',
   palette: '--palette',
   strength: '--strength',

@@ -11,6 +11,7 @@ import { DEFAULT_PACK_NAME, MODELS_DIR } from './package-root.js';
 import { readManifest } from './read-manifest.js';
 import { verifyPackFiles } from './verify-files.js';
 import type { SchedulerName } from '../schedulers/scheduler.js';
+import { DEFAULT_TEMPERATURE } from '../schedulers/temperature.js';
 
 export interface ModelPack {
   name: string;
@@ -140,7 +141,7 @@ export interface ModelPackInfo {
   description: string;
   workingSize: number;
   conditioning: Manifest['conditioning'];
-  defaults: { scheduler: SchedulerName; steps: number; guidance: number };
+  defaults: { scheduler: SchedulerName; steps: number; guidance: number; temperature: number };
   randomWeights: boolean;
   training: Omit<Manifest['training'], 'gitSha'>;
   metrics?: Manifest['metrics'];
@@ -168,7 +169,7 @@ export async function listModelPacks(extraDirs: readonly string[] = []): Promise
       description: m.description,
       workingSize: m.workingSize,
       conditioning: m.conditioning,
-      defaults: { scheduler: m.scheduler.default, steps: m.scheduler.defaultSteps, guidance: m.guidance.defaultScale },
+      defaults: { scheduler: m.scheduler.default, steps: m.scheduler.defaultSteps, guidance: m.guidance.defaultScale, temperature: m.scheduler.defaultTemperature ?? DEFAULT_TEMPERATURE },
       randomWeights: m.training.randomWeights,
       training,
       metrics: m.metrics,

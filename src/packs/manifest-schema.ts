@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SCHEDULER_NAMES } from '../schedulers/scheduler.js';
+import { TEMPERATURE_MAX } from '../schedulers/temperature.js';
 
 /** Contract of a model pack's manifest.json (docs/model-pack.md). The Python exporter validates against its JSON Schema. */
 
@@ -56,6 +57,8 @@ export const ManifestSchema = z.object({
     config: relativeFile,
     default: z.enum(SCHEDULER_NAMES),
     defaultSteps: z.number().int().min(1).max(1000),
+    /** Noise temperature of a run that gives none (schedulers/temperature.ts); 1 when absent. */
+    defaultTemperature: z.number().min(0).max(TEMPERATURE_MAX).optional(),
   }),
   guidance: z.object({ defaultScale: z.number().min(0).max(50) }),
   conditioning: z.object({ text: z.boolean(), hints: z.boolean() }),

@@ -143,6 +143,7 @@ export function runColorizeActor(actor: ColorizeActor, workspace: RunWorkspace):
             steps: run.steps,
             scheduler: run.scheduler,
             guidance: run.guidance,
+            temperature: run.temperature,
             model: run.model,
             prompt: { text: ctx.settings.prompt, negative: ctx.settings.negativePrompt, understood: run.understood },
             timings,

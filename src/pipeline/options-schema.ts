@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ColorHintSchema, ColorSchema, ColorStrokeSchema } from '../prompts/color-hint.js';
 import { SCHEDULER_NAMES } from '../schedulers/scheduler.js';
+import { TEMPERATURE_MAX } from '../schedulers/temperature.js';
 
 // The hint shapes belong to prompts (which turns them into hint maps); re-exported as part of the options.
 export { ColorHintSchema, ColorSchema, ColorStrokeSchema, HEX_COLOR } from '../prompts/color-hint.js';
@@ -29,6 +30,12 @@ export const ColorizeOptionsSchema = z
     scheduler: z.enum(SCHEDULER_NAMES).optional(),
     /** Classifier-free guidance scale; 1 disables the unconditional pass. The pack's default when absent. */
     guidance: z.number().finite().min(0).max(30).optional(),
+    /**
+     * How far samples stray from the model's most likely colors: the standard deviation of the starting noise
+     * (and of any noise a stochastic scheduler adds). 0 gives the most likely colorization (every sample
+     * alike), 1 the model's full spread. The pack's default when absent.
+     */
+    temperature: z.number().finite().min(0).max(TEMPERATURE_MAX).optional(),
     hints: z.array(ColorHintSchema).max(256, 'at most 256 hints').default([]),
     strokes: z.array(ColorStrokeSchema).max(64, 'at most 64 strokes').default([]),
     /** Colors of this photo are transferred, matched by lightness and local texture, as hints. */

@@ -10,7 +10,7 @@ import { buildHintMapFromPoints, encodeText, hexToAb, parsePrompt, promptWithout
 import type { HostTensor, OnnxModel } from '../runtime/index.js';
 import { createGenerator, randomSeed, sampleSeed } from '../random/index.js';
 import { concatBatch, tileBatch } from '../runtime/index.js';
-import { createScheduler, type SchedulerState } from '../schedulers/index.js';
+import { createScheduler, DEFAULT_TEMPERATURE, type SchedulerState } from '../schedulers/index.js';
 import { packDetector } from '../detect/index.js';
 import { decodeAb, encodeGray, encodeSemantic, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
 import type { ColorizeSettings } from './options-schema.js';
@@ -119,6 +119,7 @@ async function prepareWorkspace(
   ws.scheduler = scheduler;
 
   const guidance = settings.guidance ?? m.guidance.defaultScale;
+  const temperature = settings.temperature ?? m.scheduler.defaultTemperature ?? DEFAULT_TEMPERATURE;
   // Without a negative prompt and with no prompt, both CFG branches see the same text: skip the extra pass.
   const guided = guidance !== 1 && (textPrompt !== '' || settings.negativePrompt !== '');
   const texts = guided ? [settings.negativePrompt, textPrompt] : [textPrompt];
@@ -166,6 +167,7 @@ async function prepareWorkspace(
     steps,
     scheduler: schedulerName,
     guidance,
+    temperature,
     model: m.name,
     timesteps: Array.from(scheduler.timesteps, Number),
     understood,
@@ -225,7 +227,8 @@ export function createPipelineActors(ws: RunWorkspace) {
       const dims = latentDims(pack, input.settings.samples);
       const per = dims[1] * dims[2] * dims[3];
       const latent = new Float32Array(dims[0] * per);
-      const sigma = ws.scheduler!.initNoiseSigma;
+      // Temperature scales the draws, not the generator: a run at 0.5 starts from the same noise pattern as at 1.
+      const sigma = ws.scheduler!.initNoiseSigma * run.temperature;
       ws.generators!.forEach((g, k) => g.fillNormal(latent, k * per, per));
       for (let i = 0; i < latent.length; i++) latent[i] *= sigma;
       return { ...run, latent: Array.from(latent), rng: ws.generators!.map((g) => g.state()), schedulerState: ws.scheduler!.getState(), prepareMs: performance.now() - started - run.readMs };
@@ -282,7 +285,7 @@ export function createPipelineActors(ws: RunWorkspace) {
           modelOutput = guidedOut;
         }
         throwIfCancelled(signal, ws.runtime.signal);
-        const { prevSample } = scheduler.step({ modelOutput, timestep: t, sample, generator: ws.generators });
+        const { prevSample } = scheduler.step({ modelOutput, timestep: t, sample, generator: ws.generators, noiseScale: input.run.temperature });
         return { latent: Array.from(prevSample), rng: ws.generators!.map((g) => g.state()), schedulerState: scheduler.getState(), ms: performance.now() - started };
       },
     ),

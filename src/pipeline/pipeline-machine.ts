@@ -28,6 +28,7 @@ export interface PreparedRun {
   steps: number;
   scheduler: SchedulerName;
   guidance: number;
+  temperature: number;
   model: string;
   timesteps: number[];
   latent: number[];

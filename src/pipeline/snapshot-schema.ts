@@ -25,6 +25,8 @@ const RunSchema = z
     steps: z.number().int().min(1),
     scheduler: z.enum(SCHEDULER_NAMES),
     guidance: z.number().finite(),
+    // Snapshots taken before temperature existed ran at 1.
+    temperature: z.number().finite().min(0).default(1),
     model: z.string(),
     timesteps: z.array(z.number().finite()),
     understood: z.array(z.looseObject({ color: z.string(), ab: z.tuple([z.number(), z.number()]), target: z.string(), phrase: z.string() })),

@@ -88,6 +88,8 @@ export interface ColorizeResult {
   steps: number;
   scheduler: SchedulerName;
   guidance: number;
+  /** Noise temperature used (the request's or the pack's default). */
+  temperature: number;
   model: string;
   prompt: { text: string; negative: string; understood: ColorIntent[] };
   timings: StageTimings;

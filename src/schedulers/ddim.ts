@@ -40,7 +40,7 @@ export class DDIMScheduler extends DiscreteSchedulerBase {
     const std = this.config.eta * Math.sqrt(variance);
     const cX0 = Math.sqrt(abPrev);
     const cDir = Math.sqrt(Math.max(1 - abPrev - std * std, 0));
-    const noise = std > 0 ? this.drawNoise(n, input.generator) : undefined;
+    const noise = std > 0 ? this.drawNoise(n, input) : undefined;
 
     const { prev, pred } = this.outputBuffers(n);
     ddimUpdate(sample, modelOutput, pred, prev, cS, cM, range, eS, eM, cX0, cDir);

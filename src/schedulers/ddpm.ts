@@ -45,7 +45,7 @@ export class DDPMScheduler extends DiscreteSchedulerBase {
       const large = this.config.varianceType === 'fixed_large' || this.config.varianceType === 'fixed_large_log';
       std = Math.sqrt(large ? betaT : Math.max((betaProdPrev / betaProdT) * betaT, 1e-20));
     }
-    const noise = std > 0 ? this.drawNoise(n, input.generator) : undefined;
+    const noise = std > 0 ? this.drawNoise(n, input) : undefined;
 
     const { prev, pred } = this.outputBuffers(n);
     x0ThenAffine(sample, modelOutput, pred, prev, cS, cM, range, c0, cx);

@@ -24,7 +24,7 @@ export class EulerAncestralDiscreteScheduler extends SigmaSchedulerBase {
     const sigmaUp = Math.sqrt((sigmaTo * sigmaTo * (sigma * sigma - sigmaTo * sigmaTo)) / (sigma * sigma));
     const sigmaDown = Math.sqrt(Math.max(sigmaTo * sigmaTo - sigmaUp * sigmaUp, 0));
     const r = sigmaDown / sigma;
-    const noise = sigmaUp > 0 ? this.drawNoise(n, input.generator) : undefined;
+    const noise = sigmaUp > 0 ? this.drawNoise(n, input) : undefined;
     const { prev, pred } = this.outputBuffers(n);
     x0ThenAffine(sample, modelOutput, pred, prev, cS, cM, Infinity, 1 - r, r);
     if (noise !== undefined) addScaledNoise(prev, noise, sigmaUp);

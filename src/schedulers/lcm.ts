@@ -66,7 +66,7 @@ export class LCMScheduler extends DiscreteSchedulerBase {
     const range = this.config.clipSample ? this.config.clipSampleRange : Infinity;
 
     // 4. Re-noise to the next timestep, except after the last step.
-    const noise = last ? undefined : this.drawNoise(n, input.generator);
+    const noise = last ? undefined : this.drawNoise(n, input);
     const a = Math.sqrt(abPrev);
     const b = Math.sqrt(1 - abPrev);
 

@@ -215,8 +215,12 @@ export abstract class SchedulerBase implements Scheduler {
     return this.scaledBuffer;
   }
 
-  /** Standard normal noise of `length`, chunk k from generator[k] so each sample stays reproducible alone. */
-  protected drawNoise(length: number, generator: RandomGenerator | RandomGenerator[] | undefined): Float32Array {
+  /**
+   * Normal noise of `length` with standard deviation `noiseScale` (default 1), chunk k from generator[k] so
+   * each sample stays reproducible alone. The draws are the same at every scale (only multiplied).
+   */
+  protected drawNoise(length: number, input: Pick<SchedulerStepInput, 'generator' | 'noiseScale'>): Float32Array {
+    const { generator, noiseScale = 1 } = input;
     const noise = (this.noiseBuffer = ensureBuffer(this.noiseBuffer, length));
     if (Array.isArray(generator)) {
       const count = generator.length;
@@ -232,6 +236,7 @@ export abstract class SchedulerBase implements Scheduler {
       const source = generator ?? (this.fallbackGenerator ??= createGenerator(randomSeed()));
       source.fillNormal(noise, 0, length);
     }
+    if (noiseScale !== 1) for (let i = 0; i < length; i++) noise[i] *= noiseScale;
     return noise;
   }
 

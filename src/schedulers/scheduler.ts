@@ -18,6 +18,11 @@ export interface SchedulerStepInput {
    * into `generator.length` equal contiguous chunks and chunk k draws only from `generator[k]`.
    */
   generator?: RandomGenerator | RandomGenerator[];
+  /**
+   * Temperature of the noise stochastic schedulers inject (its standard deviation; 1 = as trained, 0 = none).
+   * Deterministic schedulers ignore it.
+   */
+  noiseScale?: number;
 }
 
 export interface SchedulerStepOutput {

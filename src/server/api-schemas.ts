@@ -75,6 +75,7 @@ export const JobResultSchema = z
     steps: z.number().int(),
     scheduler: z.enum(SCHEDULER_NAMES),
     guidance: z.number(),
+    temperature: z.number().describe('noise temperature used (the request\'s or the pack\'s default)'),
     model: z.string(),
     prompt: z.object({ text: z.string(), negative: z.string(), understood: z.array(ColorIntentSchema) }),
     timings: z.record(z.string(), z.number()).describe('milliseconds per stage: readMs, loadMs, prepareMs, denoiseMs, decodeMs, upsampleMs, fuseMs, encodeMs, totalMs, modelMs'),

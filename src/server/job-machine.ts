@@ -30,6 +30,7 @@ export interface ResultSummary {
   steps: number;
   scheduler: SchedulerName;
   guidance: number;
+  temperature: number;
   model: string;
   prompt: { text: string; negative: string; understood: ColorIntent[] };
   timings: StageTimings;

@@ -343,6 +343,7 @@ export function summarize(result: ColorizeResult): ResultSummary {
     steps: result.steps,
     scheduler: result.scheduler,
     guidance: result.guidance,
+    temperature: result.temperature,
     model: result.model,
     prompt: { text: result.prompt.text, negative: result.prompt.negative, understood: [...result.prompt.understood] },
     timings: { ...result.timings },

@@ -26,6 +26,7 @@ const WEB_PAGE_BODY = /* html */ `
         <label>Samples <input id="samples" type="number" inputmode="numeric" data-default></label>
         <label>Steps <input id="steps" type="number" inputmode="numeric" placeholder="default"></label>
         <label>Guidance <input id="guidance" type="number" inputmode="decimal" placeholder="default"></label>
+        <label>Temperature <input id="temperature" type="number" inputmode="decimal" step="0.05" placeholder="default" title="0: the most likely colors, every sample alike; 1: the model's full spread"></label>
       </div>
       <div class="field">
         <label for="seed">Seed</label>

@@ -111,10 +111,10 @@ describe('eval --run (fake colorizer)', () => {
     const out: string[] = [];
     const colorize = fakeColorize((_p, k) => [20 * k, -10]);
     const report = await runEvalCommand(
-      { gt, run: true, size: '12', limit: '2', samples: '2', steps: '3', seed: '7', guidance: '2.5', prompt: 'red car', scheduler: 'ddim', model: 'x' },
+      { gt, run: true, size: '12', limit: '2', samples: '2', steps: '3', seed: '7', guidance: '2.5', temperature: '0.5', prompt: 'red car', scheduler: 'ddim', model: 'x' },
       { stdout: (t) => out.push(t), stderr: () => {}, colorize },
     );
-    expect(colorize.calls[0].options).toMatchObject({ samples: 2, steps: 3, seed: 7, guidance: 2.5, prompt: 'red car', scheduler: 'ddim', model: 'x' });
+    expect(colorize.calls[0].options).toMatchObject({ samples: 2, steps: 3, seed: 7, guidance: 2.5, temperature: 0.5, prompt: 'red car', scheduler: 'ddim', model: 'x' });
     expect(report.systems.map((s) => s.name)).toEqual(['model', 'gray']);
     expect(report.systems[0].images.map((i) => [i.name, i.width])).toEqual([
       ['a', 12],
@@ -122,7 +122,7 @@ describe('eval --run (fake colorizer)', () => {
     ]);
     const text = out.join('');
     expect(text).toMatch(/metric +model +gray/);
-    expect(text).toMatch(/^model x · 3 steps · ddim · guidance 2\.5 · seed 7 · size 12²/);
+    expect(text).toMatch(/^model x · 3 steps · ddim · guidance 2\.5 · temperature 0\.5 · seed 7 · size 12²/);
   });
 
   it('--steering asks "<colour> <object>" on what the detector finds, alone when hints and reference are off', async () => {
@@ -218,7 +218,7 @@ describe('eval flag limits (issue 13 item 5)', () => {
   it('come from the options schema, not from numbers written again', async () => {
     const { optionRange, parseIntFlag } = await import('../../src/cli/eval-command.js');
     const { ColorizeOptionsSchema } = await import('../../src/pipeline/options-schema.js');
-    for (const name of ['steps', 'samples', 'seed', 'guidance'] as const) {
+    for (const name of ['steps', 'samples', 'seed', 'guidance', 'temperature'] as const) {
       const schema = ColorizeOptionsSchema.shape[name].unwrap();
       expect(optionRange(name), name).toEqual([schema.minValue, schema.maxValue]);
     }

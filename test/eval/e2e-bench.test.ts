@@ -55,6 +55,7 @@ describe('runE2eBench', () => {
         steps: 20,
         scheduler: 'ddim',
         guidance: 2.5,
+        temperature: 1,
         model: 'tiny',
         prompt: { text: '', negative: '', understood: [] },
         // Denoising takes 10 ms per sample.

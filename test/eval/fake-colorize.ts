@@ -31,6 +31,7 @@ export function fakeColorize(chroma: (prompt: string, sample: number) => [number
       steps: options.steps ?? 20,
       scheduler: options.scheduler ?? 'ddim',
       guidance: options.guidance ?? 1,
+      temperature: options.temperature ?? 1,
       model: options.model ?? 'fake-pack',
       prompt: { text: options.prompt ?? '', negative: '', understood: [] },
       timings: zero,

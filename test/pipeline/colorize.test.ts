@@ -5,7 +5,7 @@ import { readImage } from '../../src/image/index.js';
 import type { ProgressEvent } from '../../src/pipeline/index.js';
 import { colorize, colorizeWithSettings, ColorizeOptionsSchema, createColorizeActor, runColorizeActor, validateOptions } from '../../src/pipeline/index.js';
 import { SCHEDULER_NAMES } from '../../src/schedulers/index.js';
-import { grayImage, TINY_PACK } from '../helpers/tiny-pack.js';
+import { copyTinyPack, grayImage, TINY_PACK } from '../helpers/tiny-pack.js';
 
 const model = TINY_PACK;
 const W = 61;
@@ -59,6 +59,29 @@ describe('colorize (end to end with the tiny exported pack)', () => {
     for (let i = 0; i < x.rgb.length; i++) worst = Math.max(worst, Math.abs(x.rgb[i] - y.rgb[i]));
     // Batched and single ORT runs may differ in float summation order: at most one 8-bit level.
     expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it('temperature: 0 gives the most likely colors (samples alike), the pack default applies when absent', async () => {
+    const cold = await colorize(input, { model, seed: 5, samples: 2, steps: 3, temperature: 0 });
+    expect(cold.temperature).toBe(0);
+    expect(cold.samples[0].image.equals(cold.samples[1].image)).toBe(true);
+    const coldOtherSeed = await colorize(input, { model, seed: 9, steps: 3, temperature: 0 });
+    expect(coldOtherSeed.samples[0].image.equals(cold.samples[0].image)).toBe(true);
+    const warm = await colorize(input, { model, seed: 5, samples: 2, steps: 3 });
+    expect(warm.temperature).toBe(1); // the tiny pack's manifest gives no default: sampling as trained
+    expect(warm.samples[0].image.equals(warm.samples[1].image)).toBe(false);
+    const half = await colorize(input, { model, seed: 5, samples: 2, steps: 3, temperature: 0.5 });
+    expect(half.samples[0].image.equals(warm.samples[0].image)).toBe(false);
+    await expect(colorize(input, { model, temperature: 2.5 })).rejects.toThrow(/temperature/);
+    await expect(colorize(input, { model, temperature: -0.1 })).rejects.toBeInstanceOf(OptionsError);
+    // A pack's manifest may set its own default; a request still overrides it.
+    const coldPack = copyTinyPack((m) => { m.scheduler.defaultTemperature = 0; });
+    const byPack = await colorize(input, { model: coldPack, seed: 5, samples: 2, steps: 3 });
+    expect(byPack.temperature).toBe(0);
+    expect(byPack.samples[0].image.equals(cold.samples[0].image)).toBe(true);
+    const overridden = await colorize(input, { model: coldPack, seed: 5, samples: 2, steps: 3, temperature: 1 });
+    expect(overridden.samples[0].image.equals(warm.samples[0].image)).toBe(true);
+    await expect(colorize(input, { model: copyTinyPack((m) => { m.scheduler.defaultTemperature = 9; }) })).rejects.toBeInstanceOf(ModelPackError);
   });
 
   it('runs every scheduler, with prompts, negative prompts, guidance and hints', async () => {
@@ -197,6 +220,22 @@ describe('persisted snapshots', () => {
     expect(resumed.seed).toBe(seedBeforeStop);
     const again = await colorize(input, { ...options, seed: seedBeforeStop });
     expect(resumed.samples[0].image.equals(again.samples[0].image)).toBe(true);
+  });
+
+  it('keeps its temperature across a snapshot; one taken before temperatures existed resumes at 1', async () => {
+    const cool = { model, seed: 8, steps: 4, scheduler: 'ddpm' as const, temperature: 0.5 };
+    const { resumed } = await stopAndResume(cool, 2);
+    expect(resumed.temperature).toBe(0.5);
+    expect(resumed.samples[0].image.equals((await colorize(input, cool)).samples[0].image)).toBe(true);
+
+    const plain = { model, seed: 8, steps: 4, scheduler: 'ddpm' as const };
+    const old = (await persistAt(plain, 2)) as { context: { run: Record<string, unknown> } };
+    expect(old.context.run.temperature).toBe(1);
+    delete old.context.run.temperature;
+    const second = createColorizeActor(input, plain, { snapshot: old });
+    const again = await runColorizeActor(second.actor, second.workspace);
+    expect(again.temperature).toBe(1);
+    expect(again.samples[0].image.equals((await colorize(input, plain)).samples[0].image)).toBe(true);
   });
 
   /** Persists the snapshot taken when denoising step `step` is about to run, as JSON, and stops. */

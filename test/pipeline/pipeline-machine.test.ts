@@ -16,6 +16,7 @@ const run = (steps: number): PreparedRun & { readMs: number; prepareMs: number }
   steps,
   scheduler: 'ddim',
   guidance: 1,
+  temperature: 1,
   model: 'fake',
   timesteps: Array.from({ length: steps }, (_, i) => 999 - i * 100),
   latent: [0, 0],

@@ -174,6 +174,28 @@ describe('scheduler specifics', () => {
     expect(run(createScheduler('ddim', { ...SD, eta: 1 }), 10, z, createGenerator(2))).not.toEqual(b);
   });
 
+  it('noiseScale (temperature) multiplies the noise stochastic schedulers inject, and only that', () => {
+    const x = latent(32, 12);
+    const out = new Float32Array(32).fill(0.3);
+    for (const name of ['ddpm', 'euler-ancestral', 'lcm'] as const) {
+      const stepAt = (noiseScale: number) => {
+        const s = createScheduler(name, SD);
+        s.setTimesteps(5);
+        return Float32Array.from(s.step({ modelOutput: out, timestep: s.timesteps[1], sample: x, generator: createGenerator(3), noiseScale }).prevSample);
+      };
+      const [none, half, full] = [stepAt(0), stepAt(0.5), stepAt(1)];
+      expect(full).not.toEqual(none);
+      // The update is affine in the noise: at 0.5 it lies halfway between no noise and full noise.
+      for (let i = 0; i < 32; i++) expect(half[i]).toBeCloseTo((none[i] + full[i]) / 2, 5);
+    }
+    const ddim = (noiseScale: number) => {
+      const s = createScheduler('ddim', SD);
+      s.setTimesteps(5);
+      return Float32Array.from(s.step({ modelOutput: out, timestep: s.timesteps[1], sample: x, generator: createGenerator(3), noiseScale }).prevSample);
+    };
+    expect(ddim(0)).toEqual(ddim(1)); // η = 0: nothing injected, nothing to scale
+  });
+
   it('multistep solvers run at orders 1–3 and in their variants', () => {
     for (const extra of [
       { solver_order: 1 },

@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium)(title, () => {
     // The tiny pack's real listing, and a second entry so the page shows its model choice.
     const listModels = async () => {
       const tiny = (await catalog.listModels!()).filter((m) => m.name === 'cw-tiny-random');
-      return [...tiny, { name: 'cw-test-b', path: TINY_PACK, defaults: { scheduler: 'ddim', steps: 12, guidance: 1.5 } }];
+      return [...tiny, { name: 'cw-test-b', path: TINY_PACK, defaults: { scheduler: 'ddim', steps: 12, guidance: 1.5, temperature: 0.4 } }];
     };
     app = await createServer({ colorize: fake.colorize, listModels, probe: catalog.probe, model: TINY_PACK });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -193,12 +193,14 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await page.getAttribute('#samples', 'max')).toBe(String(limits.samples.maximum));
     expect(await page.getAttribute('#seed', 'max')).toBe(String(limits.seed.maximum));
     expect(await page.getAttribute('#guidance', 'max')).toBe(String(limits.guidance.maximum));
+    expect(await page.getAttribute('#temperature', 'max')).toBe(String(limits.temperature.maximum));
     expect(await page.inputValue('#samples')).toBe(String(limits.samples.default));
     expect(await page.locator('#format option').evaluateAll((os: any[]) => os.map((o) => o.value))).toEqual(limits.format.enum);
     // The default pack's own defaults show as placeholders; the model choice updates them.
     expect(await page.getAttribute('#steps', 'placeholder')).toBe('default 20');
     await page.selectOption('#model', 'cw-test-b');
     expect(await page.getAttribute('#steps', 'placeholder')).toBe('default 12');
+    expect(await page.getAttribute('#temperature', 'placeholder')).toBe('default 0.4');
     await page.selectOption('#model', '');
 
     await addPhotos([{ name: 'photo.png', buffer: grayPng(240, 160) }]);
@@ -217,6 +219,10 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.click('#colorize');
     await expect.poll(() => page.textContent('#form-error')).toContain('Guidance must be a number from 0 to 30');
     await page.fill('#guidance', '');
+    await page.fill('#temperature', '2.5');
+    await page.click('#colorize');
+    await expect.poll(() => page.textContent('#form-error')).toContain('Temperature must be a number from 0 to 2');
+    await page.fill('#temperature', '');
     await page.fill('#palette', '#aa3322, #zz0000');
     await page.click('#colorize');
     await expect.poll(() => page.textContent('#form-error')).toContain('\u201c#zz0000\u201d is not a color');
@@ -248,6 +254,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.fill('#seed', '21');
     await page.fill('#steps', '6');
     await page.fill('#guidance', '4.5');
+    await page.fill('#temperature', '0.3');
     await page.locator('#strength').fill('0.8');
     await page.selectOption('#format', 'webp');
     expect(await page.isVisible('#quality')).toBe(true);
@@ -271,6 +278,7 @@ describe.skipIf(!hasChromium)(title, () => {
       seed: 21,
       steps: 6,
       guidance: 4.5,
+      temperature: 0.3,
       strength: 0.8,
       format: 'webp',
       quality: 80,
@@ -530,12 +538,12 @@ describe.skipIf(!hasChromium)(title, () => {
     const chooserSeen = page.waitForEvent('filechooser', { timeout: 120_000 });
     await open();
     const order: string[] = [];
-    for (let i = 0; i < 18; i++) {
+    for (let i = 0; i < 19; i++) {
       await page.keyboard.press('Tab');
       order.push(await page.evaluate(() => document.activeElement.id || document.activeElement.className));
     }
     expect(order).toEqual([
-      'drop', 'prompt', 'negative', 'samples', 'steps', 'guidance', 'seed', 'new-seed', 'strength',
+      'drop', 'prompt', 'negative', 'samples', 'steps', 'guidance', 'temperature', 'seed', 'new-seed', 'strength',
       'tool', 'hint-color', 'hint-radius', 'stroke-width', 'reference', 'palette', 'format', 'scheduler', 'model',
     ]);
     // The focus ring: blue pixels around the focused button, none when nothing is focused.
