@@ -91,7 +91,8 @@ def main(argv=None) -> int:
     counts = ", ".join(f"{s} {v['model']['images']}" for s, v in per_set.items())
     report = {
         "evalSet": f"eval-dev ({counts}) center-cropped to {a.size}x{a.size}, {a.samples} samples, "
-                   f"{settings['steps']} {settings['scheduler']} steps, CFG {settings['guidance']}, empty prompt, "
+                   f"{settings['steps']} {settings['scheduler']} steps, CFG {settings['guidance']}, "
+                   f"temperature {settings.get('temperature', 1)}, empty prompt, "
                    f"seed{'s' if len(a.seeds) > 1 else ''} {', '.join(map(str, a.seeds))}"
                    f"{' (means)' if len(a.seeds) > 1 else ''}; TypeScript runtime (color-wizard eval --run)",
         "settings": settings, "model": combined["model"], "grayBaseline": combined["gray"],
