@@ -4,11 +4,11 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { CancelledError, EXIT_CODES, exitCodeFor, InputImageError, isColorWizardError, OutputError } from '../errors/index.js';
 import { writeFileAtomic } from '../files/index.js';
-import { DEFAULT_PACK_NAME, loadModelPack, MODELS_DIR, readManifestSync } from '../packs/index.js';
+import { DEFAULT_PACK_NAME, loadModelPack, MODELS_DIR, packDefaults, readManifestSync, type PackDefaults } from '../packs/index.js';
 import type { ColorizeResult, ColorizeSettings } from '../pipeline/index.js';
 import { colorizeWithSettings, validateOptions } from '../pipeline/index.js';
 import { parseExecutionProvider, validateSessionSettings, type SessionSettings } from '../runtime/index.js';
-import { DEFAULT_TEMPERATURE, SCHEDULER_NAMES } from '../schedulers/index.js';
+import { SCHEDULER_NAMES } from '../schedulers/index.js';
 import { collectInputs } from './collect-inputs.js';
 import { inFlags, numberFlag, RANGES, rangeText, type FlagTexts } from './flag-values.js';
 import { parseHintFlag } from './parse-hint.js';
@@ -50,15 +50,9 @@ const EXT: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', avi
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** The bundled pack's own defaults, for --help (read from its manifest, so they never drift). */
-function defaultPackDefaults(): { name: string; steps: number; scheduler: string; guidance: number; temperature: number } | undefined {
+function defaultPackDefaults(): (PackDefaults & { name: string }) | undefined {
   const manifest = readManifestSync(join(MODELS_DIR, DEFAULT_PACK_NAME));
-  return manifest && {
-    name: manifest.name,
-    steps: manifest.scheduler.defaultSteps,
-    scheduler: manifest.scheduler.default,
-    guidance: manifest.guidance.defaultScale,
-    temperature: manifest.scheduler.defaultTemperature ?? DEFAULT_TEMPERATURE,
-  };
+  return manifest && { name: manifest.name, ...packDefaults(manifest) };
 }
 
 export function registerColorizeCommand(program: Command): void {

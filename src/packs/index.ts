@@ -3,4 +3,6 @@ export type { Manifest, ComponentSpec, TensorSpec, ComponentName, OptionalCompon
 export { loadModelPack, unloadModelPacks, resolvePackDir, listModelPacks } from './load-model-pack.js';
 export type { ModelPack, ModelPackInfo } from './load-model-pack.js';
 export { readManifest, readManifestSync } from './read-manifest.js';
+export { packDefaults } from './pack-defaults.js';
+export type { PackDefaults } from './pack-defaults.js';
 export { DEFAULT_PACK_NAME, MODELS_DIR, PACKAGE_ROOT } from './package-root.js';

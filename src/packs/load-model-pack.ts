@@ -10,8 +10,7 @@ import { COMPONENT_NAMES, OPTIONAL_COMPONENT_NAMES } from './manifest-schema.js'
 import { DEFAULT_PACK_NAME, MODELS_DIR } from './package-root.js';
 import { readManifest } from './read-manifest.js';
 import { verifyPackFiles } from './verify-files.js';
-import type { SchedulerName } from '../schedulers/scheduler.js';
-import { DEFAULT_TEMPERATURE } from '../schedulers/temperature.js';
+import { packDefaults, type PackDefaults } from './pack-defaults.js';
 
 export interface ModelPack {
   name: string;
@@ -141,7 +140,7 @@ export interface ModelPackInfo {
   description: string;
   workingSize: number;
   conditioning: Manifest['conditioning'];
-  defaults: { scheduler: SchedulerName; steps: number; guidance: number; temperature: number };
+  defaults: PackDefaults;
   randomWeights: boolean;
   training: Omit<Manifest['training'], 'gitSha'>;
   metrics?: Manifest['metrics'];
@@ -169,7 +168,7 @@ export async function listModelPacks(extraDirs: readonly string[] = []): Promise
       description: m.description,
       workingSize: m.workingSize,
       conditioning: m.conditioning,
-      defaults: { scheduler: m.scheduler.default, steps: m.scheduler.defaultSteps, guidance: m.guidance.defaultScale, temperature: m.scheduler.defaultTemperature ?? DEFAULT_TEMPERATURE },
+      defaults: packDefaults(m),
       randomWeights: m.training.randomWeights,
       training,
       metrics: m.metrics,

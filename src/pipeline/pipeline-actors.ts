@@ -3,14 +3,14 @@ import { mergeLightness, restrictHues, rgbToLightness, scaleChroma } from '../co
 import { CancelledError, InputImageError, InternalError, OptionsError } from '../errors/index.js';
 import { encodeImage, readImage } from '../image/index.js';
 import type { ModelPack } from '../packs/index.js';
-import { loadModelPack } from '../packs/index.js';
+import { loadModelPack, packDefaults } from '../packs/index.js';
 import type { ResolvedHint } from '../hints/index.js';
 import { applyHintField, buildHintField, groundIntents, hintMapPoints, referenceHints, resolveUserHints } from '../hints/index.js';
 import { buildHintMapFromPoints, encodeText, hexToAb, parsePrompt, promptWithout } from '../prompts/index.js';
 import type { HostTensor, OnnxModel } from '../runtime/index.js';
 import { createGenerator, randomSeed, sampleSeed } from '../random/index.js';
 import { concatBatch, tileBatch } from '../runtime/index.js';
-import { createScheduler, DEFAULT_TEMPERATURE, type SchedulerState } from '../schedulers/index.js';
+import { createScheduler, type SchedulerState } from '../schedulers/index.js';
 import { packDetector } from '../detect/index.js';
 import { decodeAb, encodeGray, encodeSemantic, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
 import type { ColorizeSettings } from './options-schema.js';
@@ -112,14 +112,15 @@ async function prepareWorkspace(
   ws.hints = hints;
   const hintMap = buildHintMapFromPoints(hintMapPoints(hints), width, height, S);
 
-  const schedulerName = settings.scheduler ?? m.scheduler.default;
-  const steps = settings.steps ?? m.scheduler.defaultSteps;
+  const defaults = packDefaults(m);
+  const schedulerName = settings.scheduler ?? defaults.scheduler;
+  const steps = settings.steps ?? defaults.steps;
   const scheduler = createScheduler(schedulerName, pack.schedulerConfig);
   scheduler.setTimesteps(steps);
   ws.scheduler = scheduler;
 
-  const guidance = settings.guidance ?? m.guidance.defaultScale;
-  const temperature = settings.temperature ?? m.scheduler.defaultTemperature ?? DEFAULT_TEMPERATURE;
+  const guidance = settings.guidance ?? defaults.guidance;
+  const temperature = settings.temperature ?? defaults.temperature;
   // Without a negative prompt and with no prompt, both CFG branches see the same text: skip the extra pass.
   const guided = guidance !== 1 && (textPrompt !== '' || settings.negativePrompt !== '');
   const texts = guided ? [settings.negativePrompt, textPrompt] : [textPrompt];
