@@ -67,7 +67,7 @@ export interface EvalRunResult {
   /** The model's samples and the gray baseline (ab = 0), scored on the same ground truths. */
   systems: [SystemScores, SystemScores];
   rows: SheetRow[];
-  /** Settings the pipeline reported for the first image (pack, steps, scheduler, guidance, seed). */
+  /** Settings the pipeline reported for the first image (pack, steps, scheduler, guidance, temperature, seed). */
   settings: Pick<ColorizeResult, 'model' | 'steps' | 'scheduler' | 'guidance' | 'temperature' | 'seed'> | null;
   seconds: { total: number; perImage: number; denoisePerImage: number };
 }
