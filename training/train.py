@@ -351,8 +351,18 @@ class Trainer:
         return images / max(elapsed, 1e-9)
 
     # ---- batches -----------------------------------------------------------------------------------
+    def _draw(self, rng, rows: int) -> np.ndarray:
+        """A batch of photo indices among the first `rows`; --balance weighs them by source."""
+        b = self.cfg.train.batch
+        if not self.args.balance:
+            return rng.randint(0, rows, b)
+        if getattr(self, "_draw_p", None) is None or len(self._draw_p) != rows:
+            p = self.train_set.source_weights(self.args.balance)[:rows]
+            self._draw_p = p / p.sum()
+        return rng.choice(rows, b, p=self._draw_p)
+
     def _batch(self, rng, hw, augment=True):
-        idx = rng.randint(0, len(self.train_set), self.cfg.train.batch)
+        idx = self._draw(rng, len(self.train_set))
         rgb = self.train_set.batch(idx, hw, rng, augment=augment, device=self.device)
         return idx, to_model_lab(rgb)
 
@@ -413,7 +423,7 @@ class Trainer:
     def _semantic_batch(self, rng):
         """Whole photos (the cached features see the whole square) with a random flip of photo and features."""
         S = self.cfg.working_size
-        idx = np.sort(rng.randint(0, self.semantic_rows(), self.cfg.train.batch))
+        idx = np.sort(self._draw(rng, self.semantic_rows()))
         rgb = self.train_set.batch(idx, (S, S), rng, augment=False, device=self.device)
         sem = torch.from_numpy(np.asarray(self.sem_train[idx], dtype=np.float32)).to(self.device)
         flip = torch.from_numpy(rng.rand(len(idx)) < 0.5).to(self.device)
@@ -537,6 +547,8 @@ def main(argv=None):
                     help="guider stage: weight of an L1 loss on the chroma decoded from the x0 estimate")
     ap.add_argument("--t-focus", type=float, default=0.0,
                     help="share of each diffusion batch with t from the upper three quarters of the schedule")
+    ap.add_argument("--balance", type=float, default=0.0,
+                    help="weigh each training photo by n_source^-B (0: uniform, 1: every source alike)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--log-every", type=float, default=20.0)
