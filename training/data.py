@@ -7,7 +7,8 @@ import json
 import os
 import random
 import time
-from typing import Dict, List, Optional, Tuple
+from collections import Counter
+from typing import List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -88,9 +89,7 @@ class PhotoSet:
         """Per-photo sampling probabilities ∝ n_source^-power: 0 = every photo alike (big sources dominate the
         colour prior: 10,000 sports photos, 5,500 cars), 1 = every source alike."""
         names = [r["source"] for r in self.index]
-        counts: Dict[str, int] = {}
-        for n in names:
-            counts[n] = counts.get(n, 0) + 1
+        counts = Counter(names)
         w = np.array([counts[n] ** -power for n in names], np.float64)
         return w / w.sum()
 

@@ -21,7 +21,7 @@ else
   $PY training/prepare.py --synthetic 96 --val-per-mille 150 --out "$DIR/shards"
 fi
 for stage in vqvae prior guider; do
-  # --balance: the per-source draw the default pack's continuations use
+  # --balance: the per-source draw (train.py), so CI runs it
   $PY training/train.py --config tiny --stage "$stage" --steps 4 --run "$DIR/run" --shards "$DIR/shards" \
       --log-every 1000 --threads 2 --balance 0.7
 done

@@ -157,6 +157,7 @@ class Trainer:
         self.schedule = Schedule(cfg.num_train_timesteps)
         self.semantic_state = self.ckpt.get("semantic_state") if self.ckpt is not None else None
         self.sem_train = self.sem_val = None
+        self._draw_p = None  # --balance probabilities over the rows drawn from (_draw)
         if cfg.semantic_channels:
             self._open_semantic(args.features)
 
@@ -356,7 +357,7 @@ class Trainer:
         b = self.cfg.train.batch
         if not self.args.balance:
             return rng.randint(0, rows, b)
-        if getattr(self, "_draw_p", None) is None or len(self._draw_p) != rows:
+        if self._draw_p is None or len(self._draw_p) != rows:  # rows grow while the feature cache is written
             p = self.train_set.source_weights(self.args.balance)[:rows]
             self._draw_p = p / p.sum()
         return rng.choice(rows, b, p=self._draw_p)
