@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { colorize } from '../pipeline/index.js';
-import { DEFAULT_PACK_NAME, loadModelPack } from '../packs/index.js';
+import { DEFAULT_PACK_NAME, loadModelPack, packDefaults } from '../packs/index.js';
 
 /**
  * Per-stage times of the pipeline for a 512² and a 12 MP photo, and the orchestration overhead:
@@ -22,7 +22,7 @@ export async function runPipelineBench(options: { model?: string; quick?: boolea
     const rssBefore = process.memoryUsage().rss;
     const runs = [];
     for (let i = 0; i < 3; i++) {
-      runs.push(await colorize({ width, height, rgb }, { model, seed: 1, steps: options.quick ? 4 : pack.manifest.scheduler.defaultSteps }));
+      runs.push(await colorize({ width, height, rgb }, { model, seed: 1, steps: options.quick ? 4 : packDefaults(pack.manifest).steps }));
     }
     runs.sort((p, q) => p.timings.totalMs - q.timings.totalMs);
     const result = runs[1];
