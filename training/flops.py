@@ -45,6 +45,7 @@ def _counting(root: nn.Module):
 
     model_module.attention = counted_attention
     import tfjs_graph
+    import tfjs_layers
     original_conv = tfjs_graph.conv2d
 
     def counted_conv(x, w, *args):
@@ -52,12 +53,12 @@ def _counting(root: nn.Module):
         total[0] += 2 * out.numel() * w.shape[1] * w.shape[2] * w.shape[3]
         return out
 
-    tfjs_graph.conv2d = counted_conv
+    tfjs_graph.conv2d = tfjs_layers.conv2d = counted_conv
     try:
         yield total
     finally:
         model_module.attention = original
-        tfjs_graph.conv2d = original_conv
+        tfjs_graph.conv2d = tfjs_layers.conv2d = original_conv
         for h in handles:
             h.remove()
 

@@ -29,9 +29,24 @@ def read_model_json(path: str) -> dict:
     if start < 0:
         start = text.find('{"modelTopology"')
     if start < 0:
-        raise ValueError(f"{path}: no model.json object found")
+        return _eval_umd(path)
     obj, _ = json.JSONDecoder().raw_decode(text[start:])
     return obj
+
+
+def _eval_umd(path: str) -> dict:
+    """nsfwjs 4 embeds model.json as a JavaScript object literal (unquoted keys, `!1`): let Node evaluate
+    the bundle in an empty sandbox, where its UMD wrapper leaves the object on `self.model`."""
+    import subprocess
+    script = ("const vm=require('vm'),fs=require('fs');const c={self:{}};"
+              "vm.runInNewContext(fs.readFileSync(process.argv[1],'utf8'),c);"
+              "const m=c.self.model;if(!m||!m.modelTopology)process.exit(3);"
+              "process.stdout.write(JSON.stringify(m.default||m))")
+    try:
+        out = subprocess.run(["node", "-e", script, path], check=True, capture_output=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError) as e:
+        raise ValueError(f"{path}: no model.json object found ({e})") from e
+    return json.loads(out)
 
 
 def read_shard(path: str) -> bytes:
