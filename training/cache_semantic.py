@@ -21,7 +21,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import PhotoSet, resize, to_model_lab  # noqa: E402
-from semantic import SemanticEncoder, load_semantic_state  # noqa: E402
+from semantic import BACKBONES, SemanticEncoder, encoder_for_state  # noqa: E402
 
 CACHE_SIZE = 128
 
@@ -44,19 +44,22 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shards", default=os.path.join(HERE, "shards"))
     ap.add_argument("--out", default=os.path.join(HERE, "features"))
-    ap.add_argument("--splits", nargs="+", default=["val", "train"])
+    ap.add_argument("--splits", nargs="*", default=["val", "train"])
     ap.add_argument("--limit", type=int, default=0, help="first N photos of each split")
     ap.add_argument("--input-size", type=int, default=256)
     ap.add_argument("--channels", type=int, default=96)
+    ap.add_argument("--backbone", default="centernet", choices=list(BACKBONES),
+                    help="the frozen network whose features are cached (semantic.py); ignored with a saved state")
     ap.add_argument("--fit", type=int, default=1536, help="training photos used to fit the PCA basis")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--state-from", default="",
                     help="checkpoint or slim weights whose semantic_state to reuse (continuing its training)")
+    ap.add_argument("--onnx", default="", help="also write the fitted encoder as ONNX (lightness -> semantic), "
+                    "for cache_semantic_ort.mjs --encoder")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
-    enc = SemanticEncoder(args.input_size, args.channels)
     state_path = os.path.join(args.out, "semantic_state.pt")
     grid = args.input_size // 16
     if args.state_from and not os.path.exists(state_path):
@@ -69,8 +72,9 @@ def main(argv=None):
             raise SystemExit(f"{args.state_from}: semantic_state is {st['channels']} channels at {st['input_size']}")
         torch.save({**st, "fit_photos": -1}, state_path)
     if os.path.exists(state_path):
-        load_semantic_state(enc, torch.load(state_path))
+        enc = encoder_for_state(torch.load(state_path))
     else:
+        enc = SemanticEncoder(args.input_size, args.channels, backbone=args.backbone)
         train = PhotoSet(args.shards, "train", CACHE_SIZE, limit=args.limit)
         rng = np.random.RandomState(0)
         pick = np.sort(rng.choice(len(train), min(args.fit, len(train)), replace=False))
@@ -81,10 +85,16 @@ def main(argv=None):
                 raws.append(enc.raw(photo_l(train, pick[i:i + args.batch], args.input_size)))
         enc.fit(torch.cat(raws))
         torch.save({"mean": enc.mean, "std": enc.std, "basis": enc.basis, "input_size": args.input_size,
-                    "channels": args.channels, "explained": enc.explained, "fit_photos": int(len(pick))},
+                    "channels": args.channels, "backbone": args.backbone, "explained": enc.explained, "fit_photos": int(len(pick))},
                    state_path)
-        print(f"PCA on {len(pick)} photos in {time.time() - t0:.0f}s: {args.channels} channels explain "
+        print(f"{args.backbone}: PCA on {len(pick)} photos in {time.time() - t0:.0f}s: {args.channels} channels explain "
               f"{enc.explained:.1%} of the standardized variance", flush=True)
+    if args.onnx:
+        from export import _onnx_export
+        s = enc.input_size
+        _onnx_export(enc.eval(), (torch.rand(2, 1, s, s) * 2 - 1,), args.onnx, ["lightness"], ["semantic"],
+                     {"lightness": {0: "batch"}, "semantic": {0: "batch"}})
+        print(f"{args.onnx}: the {enc.backbone} encoder", flush=True)
     for split in args.splits:
         photos = PhotoSet(args.shards, split, CACHE_SIZE, limit=args.limit)
         n = len(photos)

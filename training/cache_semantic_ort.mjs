@@ -4,6 +4,7 @@
 //
 //   node training/cache_semantic_ort.mjs --pack models/cw-semantic [--split train] [--threads 1]
 //       [--encoder training/features/cache_encoder.onnx]
+//   node training/cache_semantic_ort.mjs --encoder F.onnx --input-size 256 --channels 96 --features DIR
 //
 // With --encoder (export_cache_encoder.py: the pack's semantic encoder plus the detector's heads, one
 // backbone pass) each photo's objects are kept too: <split>-<n>.det, float32 [n, 8, 6] rows of (COCO label
@@ -29,11 +30,17 @@ const { values: a } = parseArgs({
     batch: { type: 'string', default: '16' },
     verify: { type: 'boolean', default: false },
     encoder: { type: 'string' },
+    // Without a pack (a candidate encoder from cache_semantic.py --onnx): its input size and channels.
+    'input-size': { type: 'string' },
+    channels: { type: 'string' },
   },
 });
-if (!a.pack) throw new Error('--pack <folder with semantic_encoder.onnx> is required');
-const manifest = JSON.parse(readFileSync(join(a.pack, 'manifest.json'), 'utf8'));
-const { inputSize, channels } = manifest.semantic;
+if (!a.pack && !(a.encoder && a['input-size'] && a.channels)) {
+  throw new Error('--pack <folder with semantic_encoder.onnx>, or --encoder with --input-size and --channels, is required');
+}
+const manifest = a.pack ? JSON.parse(readFileSync(join(a.pack, 'manifest.json'), 'utf8')) : {};
+const inputSize = a.pack ? manifest.semantic.inputSize : Number(a['input-size']);
+const channels = a.pack ? manifest.semantic.channels : Number(a.channels);
 
 // The PhotoSet cache: an .npy of uint8 [n, 128, 128, 3].
 const SIZE = 128;

@@ -7,13 +7,17 @@ there, trained with L1 against the photo's area-averaged ab for `--seconds` on t
 On eval-dev (short side `--size`) the 16 x 16 ab is upsampled bilinearly, merged with the exact L, and
 scored (CIEDE2000, colorfulness ratio) beside the gray baseline. Candidates:
   scratch         a CNN on l at 64 x 64 (the interim pack's kind of gray encoder), trained with the head
-  centernet-fpn   the frozen CenterNet encoder of semantic.py (cached PCA features, cache_semantic.py)
-Differences between candidates come from the features alone: same head, data, budget and scoring.
+  NAME=DIR        a frozen encoder of semantic.py whose PCA features of the training photos DIR caches
+                  (cache_semantic.py [--backbone B], cache_semantic_ort.mjs); default centernet-fpn=features
+  NAME=DIR,DIR    several such encoders side by side (their features concatenated)
+Differences between candidates come from the features alone: same head, data, budget and scoring (every
+candidate trains on the first rows that all caches have finished).
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import time
@@ -29,7 +33,7 @@ from cache_semantic import CACHE_SIZE, open_features  # noqa: E402
 from colors import srgb_to_lab  # noqa: E402
 from data import PhotoSet, resize, to_model_lab  # noqa: E402
 from eval import DEFAULT_EVAL, ciede2000, colorfulness, load_eval_images, merge_exact_l  # noqa: E402
-from semantic import SemanticEncoder, load_semantic_state  # noqa: E402
+from semantic import encoder_for_state  # noqa: E402
 
 
 def head(cin: int) -> nn.Module:
@@ -49,20 +53,25 @@ class Scratch(nn.Module):
         return self.head(self.net(l64))
 
 
-def train_candidate(name, photos, feats, rows, seconds, batch, seed=0):
+def train_candidate(name, photos, feats, rows, seconds, batch, seed=0, max_steps=0):
+    """`max_steps` > 0: exactly that many steps (the same budget whatever else shares the CPU), else `seconds`.
+    The rate decays along a cosine to 5 %, so the head a candidate ends with is not a snapshot of noise."""
     torch.manual_seed(seed)
     rng = np.random.RandomState(seed)
-    model = Scratch() if name == "scratch" else head(feats.shape[1])
+    model = Scratch() if name == "scratch" else head(sum(f.shape[1] for f in feats))
     opt = torch.optim.AdamW(model.parameters(), lr=2e-3)
     t0, steps = time.time(), 0
-    while time.time() - t0 < seconds:
+    while (steps < max_steps) if max_steps else (time.time() - t0 < seconds):
+        done = steps / max_steps if max_steps else (time.time() - t0) / seconds
+        for g in opt.param_groups:
+            g["lr"] = 2e-3 * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * min(1.0, done))))
         idx = np.sort(rng.randint(0, rows, batch))
         lab = to_model_lab(photos._gather(idx, "cpu"))
         target = F.adaptive_avg_pool2d(lab[:, 1:], 16)
         if name == "scratch":
             pred = model(resize(lab[:, :1], (64, 64)))
         else:
-            pred = model(torch.from_numpy(np.asarray(feats[idx], dtype=np.float32)))
+            pred = model(torch.cat([torch.from_numpy(np.asarray(f[idx], dtype=np.float32)) for f in feats], 1))
         loss = F.l1_loss(pred, target)
         opt.zero_grad()
         loss.backward()
@@ -73,6 +82,7 @@ def train_candidate(name, photos, feats, rows, seconds, batch, seed=0):
 
 @torch.no_grad()
 def evaluate(name, model, images, enc):
+    """enc: the candidate's encoders (their features concatenated), None for gray and scratch."""
     rows = []
     for _, _, rgb in images:
         lab = srgb_to_lab(rgb)
@@ -81,7 +91,7 @@ def evaluate(name, model, images, enc):
         if name == "gray":
             ab = np.zeros(L.shape + (2,))
         else:
-            x = resize(l, (64, 64)) if name == "scratch" else enc(resize(l, (enc.input_size,) * 2))
+            x = resize(l, (64, 64)) if name == "scratch" else torch.cat([e(resize(l, (e.input_size,) * 2)) for e in enc], 1)
             ab16 = model(x)
             ab = (F.interpolate(ab16, size=L.shape, mode="bilinear", align_corners=False)[0] * 110).permute(1, 2, 0).numpy()
         out = merge_exact_l(L, ab)
@@ -94,8 +104,11 @@ def evaluate(name, model, images, enc):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shards", default=os.path.join(HERE, "shards"))
-    ap.add_argument("--features", default=os.path.join(HERE, "features"))
+    ap.add_argument("--candidates", nargs="+", default=["centernet-fpn=" + os.path.join(HERE, "features")],
+                    help="NAME=FEATURES_DIR of each cached frozen encoder")
     ap.add_argument("--seconds", type=float, default=150)
+    ap.add_argument("--steps", type=int, default=0, help="train each candidate this many steps instead of --seconds")
+    ap.add_argument("--no-scratch", action="store_true", help="leave out the from-scratch CNN")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--threads", type=int, default=1)
@@ -103,15 +116,23 @@ def main(argv=None):
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     photos = PhotoSet(args.shards, "train", CACHE_SIZE)
-    st = torch.load(os.path.join(args.features, "semantic_state.pt"))
-    feats = open_features(args.features, "train", len(photos), st["channels"], st["input_size"] // 16)
-    rows = int(open(os.path.join(args.features, f"train-{len(photos)}.done")).read())
-    enc = load_semantic_state(SemanticEncoder(st["input_size"], st["channels"]), st)
+    cands = {} if args.no_scratch else {"scratch": (None, None)}
+    rows = len(photos)
+    for spec in args.candidates:
+        name, folders = spec.split("=", 1)
+        feats, encs = [], []
+        for folder in folders.split(","):
+            st = torch.load(os.path.join(folder, "semantic_state.pt"))
+            feats.append(open_features(folder, "train", len(photos), st["channels"], st["input_size"] // 16))
+            encs.append(encoder_for_state(st).eval())
+            rows = min(rows, int(open(os.path.join(folder, f"train-{len(photos)}.done")).read()))
+        cands[name] = (feats, encs)
     images = load_eval_images(DEFAULT_EVAL, args.size)
-    report = {"evalImages": len(images), "trainPhotos": rows, "secondsPerCandidate": args.seconds,
-              "candidates": {"gray": evaluate("gray", None, images, enc)}}
-    for name in ("scratch", "centernet-fpn"):
-        model, steps = train_candidate(name, photos, feats, rows, args.seconds, args.batch)
+    report = {"evalImages": len(images), "trainPhotos": rows,
+              **({"stepsPerCandidate": args.steps} if args.steps else {"secondsPerCandidate": args.seconds}),
+              "candidates": {"gray": evaluate("gray", None, images, None)}}
+    for name, (feats, enc) in cands.items():
+        model, steps = train_candidate(name, photos, feats, rows, args.seconds, args.batch, max_steps=args.steps)
         report["candidates"][name] = {**evaluate(name, model, images, enc), "steps": steps}
         print(name, report["candidates"][name], flush=True)
     print(json.dumps(report, indent=1))

