@@ -51,12 +51,13 @@ def main(argv=None):
     lines += [f"| codebook | {model.vqvae.quantizer.embed.numel():,} |"]
     enc = model.__dict__.get("semantic_encoder")
     if enc is not None:
-        from semantic import ORIGIN
-        frozen = sum(b.numel() for b in enc.net.buffers() if b.is_floating_point())
+        from semantic import SEMANTIC_FEATURES, backbone_origin
+        frozen = sum(b.numel() for n, b in enc.named_buffers() if b.is_floating_point() and n not in ("mean", "std", "basis"))
+        what = " and ".join(SEMANTIC_FEATURES[p] for p in enc.backbone.split("+"))
         lines += [f"| semantic encoder (frozen, pretrained) | {frozen:,} |", "",
-                  f"**Semantic encoder.** {ORIGIN}. It reads the gray photo at {enc.input_size}×{enc.input_size} and "
-                  f"gives the guider {enc.channels} channels at the latent grid (FPN stride-16 features and the "
-                  f"80-class heatmap, standardized and PCA-projected on training photos). Nothing of it was trained here."]
+                  f"**Semantic encoder.** {backbone_origin(enc.backbone)}. It reads the gray photo at "
+                  f"{enc.input_size}×{enc.input_size} and gives the guider {enc.channels} channels at the latent grid "
+                  f"({what}, standardized and PCA-projected on training photos). Nothing of it was trained here."]
     lines += ["",
               "## Training", "",
               f"Config `{cfg.name}` (training/config.py), trained by training/train.py in three stages "

@@ -27,7 +27,7 @@ from model import AB_SCALE, ColorWizard, count_params  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
 from flops import batch1_inputs, component_flops  # noqa: E402
 from prepare import sha256_file  # noqa: E402
-from semantic import ORIGIN as SEMANTIC_ORIGIN, attach_semantic  # noqa: E402
+from semantic import attach_semantic, backbone_origin  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMA = os.path.join(REPO, "schema", "model-pack.schema.json")
@@ -260,7 +260,7 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
     param_modules = {"textEncoder": model.text, "grayEncoder": model.gray, "guider": model.guider,
                      "prior": model.prior, "quantizer": model.vqvae.quantizer, "decoder": model.vqvae.decoder}
     if Cs:
-        param_modules["semanticEncoder"] = modules["semanticEncoder"].m.net
+        param_modules["semanticEncoder"] = modules["semanticEncoder"].m
     flops = component_flops(modules, batch1_inputs(cfg, res_shapes))
     components = {}
     for key, (fname, module, ins, outs, extra_axes) in specs.items():
@@ -270,12 +270,15 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
             axes[k].update(v)
         args = tuple(inputs[key][s["name"]] for s in ins)
         _onnx_export(module, args, path, [s["name"] for s in ins], [s["name"] for s in outs], axes)
+        if key == "semanticEncoder":  # frozen pretrained weights, float16 values: stored as such
+            halve_initializers(path)
         _check_onnx(path, ins, outs)
         nparams = count_params(param_modules[key])
         if key == "quantizer":
             nparams = int(model.vqvae.quantizer.embed.numel())
-        if key == "semanticEncoder":  # frozen: its weights are buffers
-            nparams = int(sum(b.numel() for b in param_modules[key].buffers() if b.is_floating_point()))
+        if key == "semanticEncoder":  # frozen: its weights are buffers (the PCA's statistics not counted)
+            nparams = int(sum(b.numel() for n, b in param_modules[key].named_buffers()
+                              if b.is_floating_point() and n not in ("mean", "std", "basis")))
         components[key] = {"file": fname, "sha256": sha256_file(path), "bytes": os.path.getsize(path),
                            "parameters": int(nparams), "flops": flops[key], "inputs": ins, "outputs": outs}
         if components[key]["bytes"] >= 16 * 1024 * 1024:
@@ -321,7 +324,8 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         "conditioning": {"text": True, "hints": True},
         "guider": {"residuals": res_names},
         "decoder": {"multipleOf": 4, "tileSize": 512, "tileOverlap": decoder_tile_overlap(model)},
-        **({"semantic": {"inputSize": Si, "channels": Cs, "origin": SEMANTIC_ORIGIN}} if Cs else {}),
+        **({"semantic": {"inputSize": Si, "channels": Cs,
+                         "origin": backbone_origin(model.__dict__["semantic_encoder"].backbone)}} if Cs else {}),
         "components": components,
         "files": files,
         "training": training,
@@ -368,6 +372,38 @@ def _write_json(path, obj, indent=1):
     with open(path, "w", encoding="utf-8") as f:
         json.dump(obj, f, indent=indent, ensure_ascii=False)
         f.write("\n")
+
+
+def halve_initializers(path: str, min_elems: int = 4096) -> int:
+    """Store the large float32 weights of an ONNX file that are float16 values already (the pretrained networks'
+    weights: the tfjs files ship them so, or semantic.py rounds them) as float16 behind a Cast: half the bytes,
+    and the file still computes exactly what PyTorch does. Returns how many weights were halved."""
+    import numpy as np
+    import onnx
+    from onnx import helper, numpy_helper
+    m = onnx.load(path)
+    g = m.graph
+    casts, kept, halved = [], [], 0
+    for init in g.initializer:
+        arr = numpy_helper.to_array(init)
+        if arr.dtype != np.float32 or arr.size < min_elems:
+            kept.append(init)
+            continue
+        half = arr.astype(np.float16)
+        if not np.array_equal(half.astype(np.float32), arr):  # e.g. the PCA basis: kept exact
+            kept.append(init)
+            continue
+        kept.append(numpy_helper.from_array(half, init.name + "__f16"))
+        casts.append(helper.make_node("Cast", [init.name + "__f16"], [init.name], to=onnx.TensorProto.FLOAT,
+                                      name=init.name + "__cast"))
+        halved += 1
+    del g.initializer[:]
+    g.initializer.extend(kept)
+    nodes = casts + list(g.node)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.save(m, path)
+    return halved
 
 
 def _check_onnx(path: str, ins: List[dict], outs: List[dict]) -> None:

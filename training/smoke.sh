@@ -51,6 +51,7 @@ fi
 # cached, the tiny-semantic config trained, exported and checked against ONNX Runtime in Node.
 bash training/fetch_pretrained.sh
 $PY training/check_tfjs_parity.py
+$PY training/check_tfjs_parity.py --model mobilenet_v2
 $PY training/cache_semantic.py --shards "$DIR/shards" --out "$DIR/features" --input-size 128 --channels 8 --fit 12
 # Object-color captions: a red box named "a red car"; the file object_captions.py writes is read by PhotoSet.
 $PY - "$DIR" <<'PYEOF'
@@ -83,5 +84,16 @@ $PY training/export.py --ckpt "$DIR/run-sem/ckpt.pt" --name cw-tiny-semantic-smo
 if [ -f dist/cli/main.js ] && command -v node >/dev/null; then
   node dist/cli/main.js colorize "$DIR/gray.png" -m "$DIR/pack-sem" -o "$DIR/out-sem" --steps 2 --seed 1
   PARITY_PACK="$DIR/pack-sem" npx vitest run test/runtime/parity.test.ts
+fi
+# A second backbone beside CenterNet (MobileNetV2 from nsfwjs): its cache, the two combined, the trained guider
+# widened to read both (new weights zero), exported (float16 weights) and checked against ONNX Runtime again.
+$PY training/cache_semantic.py --shards "$DIR/shards" --out "$DIR/features-mn" --input-size 128 --channels 8 --fit 12 \
+    --backbone mobilenet_v2
+$PY training/combine_features.py --parts "$DIR/features" "$DIR/features-mn" --out "$DIR/features-both"
+$PY training/train.py --stage guider --steps 2 --run "$DIR/run-both" --init-from "$DIR/run-sem/ckpt.pt" \
+    --shards "$DIR/shards" --features "$DIR/features-both" --widen-semantic --log-every 1000 --threads 2
+$PY training/export.py --ckpt "$DIR/run-both/ckpt.pt" --name cw-tiny-both-smoke --out "$DIR/pack-both" >/dev/null
+if [ -f dist/cli/main.js ] && command -v node >/dev/null; then
+  PARITY_PACK="$DIR/pack-both" npx vitest run test/runtime/parity.test.ts
 fi
 echo "smoke: ok in $(( $(date +%s) - t0 ))s"

@@ -134,6 +134,8 @@ class Trainer:
             cfg = cfg.replace(text=type(cfg.text)(**{**cfg.text.__dict__, "vocab_size": self.tok.size}))
         if args.fresh_vq and self.ckpt is not None and not self.ckpt["config"]["vq"].get("ab_skip"):
             cfg = self._fresh_vq(cfg, args.fresh_vq)
+        if args.widen_semantic and self.ckpt is not None:
+            cfg = self._widen_semantic(cfg, args.features)
         # Recipe overrides for continued stages (the saved config records what was used).
         overrides = {"batch": args.batch or None, "lr": args.lr, "text_drop": args.text_drop, "ema": args.ema,
                      "vq_image_sizes": tuple(args.vq_sizes) if args.vq_sizes else None}
@@ -177,6 +179,32 @@ class Trainer:
         self.log(f"fresh VQ-VAE: chroma skip, {codes} codes; other networks from the initial weights")
         return cfg
 
+    def _widen_semantic(self, cfg: Config, folder: str) -> Config:
+        """--widen-semantic: the features in `folder` are the initial weights' own semantic features followed by
+        more channels (combine_features.py). The guider's semantic input takes the new channels with zero
+        weights, so training starts exactly where the initial weights were and learns what the new ones add."""
+        state = torch_load(os.path.join(folder, "semantic_state.pt"))
+        old = self.ckpt.get("semantic_state")
+        c0, c1 = cfg.semantic_channels, state["channels"]
+        if old is None or c1 <= c0:
+            raise ValueError(f"--widen-semantic: {folder} has {c1} channels, the initial weights read {c0}")
+        r0 = old["basis"].shape[1]
+        same = (torch.equal(state["basis"][:c0, :r0], old["basis"]) and torch.equal(state["mean"][:, :r0], old["mean"])
+                and not state["basis"][:c0, r0:].any())
+        if not same:
+            raise ValueError(f"--widen-semantic: the first {c0} channels of {folder} are not the initial weights' features")
+        key = "guider.semantic_in.0.weight"
+        for part in ("model", "ema"):
+            if part in self.ckpt:
+                w = self.ckpt[part][key]
+                self.ckpt[part][key] = torch.cat([w, w.new_zeros(w.shape[0], c1 - c0, *w.shape[2:])], 1)
+        self.ckpt.pop("optimizer", None)
+        self.ckpt["semantic_state"] = state
+        cfg = cfg.replace(semantic_channels=c1)
+        self.ckpt["config"] = cfg.to_dict()
+        self.log(f"semantic input widened {c0} -> {c1} channels ({state.get('backbone')}), new weights zero")
+        return cfg
+
     def _open_semantic(self, folder: str) -> None:
         """Cached semantic features (cache_semantic.py), row i = photo i of the split."""
         from cache_semantic import open_features
@@ -186,7 +214,8 @@ class Trainer:
             raise ValueError(f"{folder}: features are {state['channels']} channels at input {state['input_size']}, "
                              f"config wants {cfg.semantic_channels} at {cfg.semantic_input_size}")
         if self.semantic_state is None:
-            self.semantic_state = {k: state[k] for k in ("mean", "std", "basis", "input_size", "channels")}
+            self.semantic_state = {k: state[k] for k in ("mean", "std", "basis", "input_size", "channels", "backbone")
+                                   if k in state}
         grid = cfg.semantic_input_size // 16
         self._sem_done_path = os.path.join(folder, f"train-{len(self.train_set)}.done")
         if not os.path.exists(self._sem_done_path):
@@ -532,6 +561,9 @@ def main(argv=None):
     ap.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint in --run")
     ap.add_argument("--fresh-vq", type=int, default=0, metavar="CODES",
                     help="with --init-from: replace its VQ-VAE by a new chroma-skip one with CODES codes (trained anew)")
+    ap.add_argument("--widen-semantic", action="store_true",
+                    help="--features holds the initial weights' semantic features plus more channels "
+                         "(combine_features.py): widen the guider's semantic input, new weights zero")
     ap.add_argument("--init-from", help="start from these weights (full or slim checkpoint) when --run has none")
     ap.add_argument("--limit", type=int, default=0, help="use only the first N training photos")
     ap.add_argument("--batch", type=int, default=0)
