@@ -52,7 +52,7 @@ def main(argv=None):
     enc = model.__dict__.get("semantic_encoder")
     if enc is not None:
         from semantic import SEMANTIC_FEATURES, backbone_origin
-        frozen = sum(b.numel() for n, b in enc.named_buffers() if b.is_floating_point() and n not in ("mean", "std", "basis"))
+        frozen = enc.frozen_weights()
         what = " and ".join(SEMANTIC_FEATURES[p] for p in enc.backbone.split("+"))
         lines += [f"| semantic encoder (frozen, pretrained) | {frozen:,} |", "",
                   f"**Semantic encoder.** {backbone_origin(enc.backbone)}. It reads the gray photo at "

@@ -2,6 +2,7 @@
 
   /usr/bin/python3 training/check_tfjs_parity.py            # CenterNet: features, heatmap and sizes
   /usr/bin/python3 training/check_tfjs_parity.py --model mobilenet_v2   # nsfwjs MobileNetV2 (layers model)
+  /usr/bin/python3 training/check_tfjs_parity.py --model inception_v3   # nsfwjs InceptionV3 (layers model)
 
 Runs training/tfjs_reference.mjs (Node, pure-JS CPU backend) on its fixed input, runs the port on the
 same input and compares every requested node: max |port - tfjs| <= atol + rtol * max |tfjs|. Exits 1 on a
@@ -25,11 +26,12 @@ sys.path.insert(0, HERE)
 from tfjs_graph import TfjsGraph  # noqa: E402
 from tfjs_layers import TfjsLayers  # noqa: E402
 from tfjs_weights import read_model_json  # noqa: E402
-from semantic import CENTERNET_JSON, MOBILENET_JSON, MOBILENET_NODES  # noqa: E402
+from semantic import CENTERNET_JSON, INCEPTION_JSON, INCEPTION_NODES, MOBILENET_JSON, MOBILENET_NODES  # noqa: E402
 
 NODES = ["tower_0/CenternetHead/Relu", "tower_0/CenternetHead/mul", "tower_0/keypoints", "tower_0/wh"]
 # --model shorthands: (model.json, default nodes)
-MODELS = {"centernet": (CENTERNET_JSON, NODES), "mobilenet_v2": (MOBILENET_JSON, list(MOBILENET_NODES))}
+MODELS = {"centernet": (CENTERNET_JSON, NODES), "mobilenet_v2": (MOBILENET_JSON, list(MOBILENET_NODES)),
+          "inception_v3": (INCEPTION_JSON, list(INCEPTION_NODES))}
 
 
 def _arr(rec) -> np.ndarray:

@@ -277,8 +277,7 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         if key == "quantizer":
             nparams = int(model.vqvae.quantizer.embed.numel())
         if key == "semanticEncoder":  # frozen: its weights are buffers (the PCA's statistics not counted)
-            nparams = int(sum(b.numel() for n, b in param_modules[key].named_buffers()
-                              if b.is_floating_point() and n not in ("mean", "std", "basis")))
+            nparams = param_modules[key].frozen_weights()
         components[key] = {"file": fname, "sha256": sha256_file(path), "bytes": os.path.getsize(path),
                            "parameters": int(nparams), "flops": flops[key], "inputs": ins, "outputs": outs}
         if components[key]["bytes"] >= 16 * 1024 * 1024:
@@ -374,13 +373,15 @@ def _write_json(path, obj, indent=1):
         f.write("\n")
 
 
-def halve_initializers(path: str, min_elems: int = 4096) -> int:
+def halve_initializers(path: str, min_elems: int | None = None) -> int:
     """Store the large float32 weights of an ONNX file that are float16 values already (the pretrained networks'
     weights: the tfjs files ship them so, or semantic.py rounds them) as float16 behind a Cast: half the bytes,
     and the file still computes exactly what PyTorch does. Returns how many weights were halved."""
     import numpy as np
     import onnx
     from onnx import helper, numpy_helper
+    from semantic import HALF_MIN_ELEMS
+    min_elems = HALF_MIN_ELEMS if min_elems is None else min_elems
     m = onnx.load(path)
     g = m.graph
     casts, kept, halved = [], [], 0

