@@ -21,9 +21,9 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import PhotoSet, resize, to_model_lab  # noqa: E402
-from semantic import BACKBONES, SemanticEncoder, encoder_for_state  # noqa: E402
+from semantic import BACKBONES, SOURCE_SIZE, SemanticEncoder, encoder_for_state  # noqa: E402
 
-CACHE_SIZE = 128
+CACHE_SIZE = SOURCE_SIZE
 
 
 def feature_path(out: str, split: str, n: int) -> str:

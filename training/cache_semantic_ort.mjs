@@ -43,7 +43,7 @@ const inputSize = a.pack ? manifest.semantic.inputSize : Number(a['input-size'])
 const channels = a.pack ? manifest.semantic.channels : Number(a.channels);
 
 // The PhotoSet cache: an .npy of uint8 [n, 128, 128, 3].
-const SIZE = 128;
+const SIZE = 128; // semantic.SOURCE_SIZE: the training photos the caches read
 const manifestShards = JSON.parse(readFileSync(join(a.shards, 'manifest.json'), 'utf8'));
 const n = manifestShards.counts[a.split];
 const npy = join(a.shards, `cache-${a.split}-${SIZE}-${n}.npy`);

@@ -27,7 +27,7 @@ from model import AB_SCALE, ColorWizard, count_params  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
 from flops import batch1_inputs, component_flops  # noqa: E402
 from prepare import sha256_file  # noqa: E402
-from semantic import attach_semantic, backbone_origin  # noqa: E402
+from semantic import SOURCE_SIZE, attach_semantic, backbone_origin  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMA = os.path.join(REPO, "schema", "model-pack.schema.json")
@@ -323,7 +323,7 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         "conditioning": {"text": True, "hints": True},
         "guider": {"residuals": res_names},
         "decoder": {"multipleOf": 4, "tileSize": 512, "tileOverlap": decoder_tile_overlap(model)},
-        **({"semantic": {"inputSize": Si, "channels": Cs,
+        **({"semantic": {"inputSize": Si, "sourceSize": min(SOURCE_SIZE, Si), "channels": Cs,
                          "origin": backbone_origin(model.__dict__["semantic_encoder"].backbone)}} if Cs else {}),
         "components": components,
         "files": files,

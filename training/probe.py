@@ -81,8 +81,9 @@ def train_candidate(name, photos, feats, rows, seconds, batch, seed=0, max_steps
 
 
 @torch.no_grad()
-def evaluate(name, model, images, enc):
-    """enc: the candidate's encoders (their features concatenated), None for gray and scratch."""
+def evaluate(name, model, images, enc, blur=0):
+    """enc: the candidate's encoders (their features concatenated), None for gray and scratch. blur > 0: the
+    encoders see l through blur x blur first, as soft as the small training photos they were trained on."""
     rows = []
     for _, _, rgb in images:
         lab = srgb_to_lab(rgb)
@@ -91,7 +92,8 @@ def evaluate(name, model, images, enc):
         if name == "gray":
             ab = np.zeros(L.shape + (2,))
         else:
-            x = resize(l, (64, 64)) if name == "scratch" else torch.cat([e(resize(l, (e.input_size,) * 2)) for e in enc], 1)
+            le = resize(l, (blur, blur)) if blur else l
+            x = resize(l, (64, 64)) if name == "scratch" else torch.cat([e(resize(le, (e.input_size,) * 2)) for e in enc], 1)
             ab16 = model(x)
             ab = (F.interpolate(ab16, size=L.shape, mode="bilinear", align_corners=False)[0] * 110).permute(1, 2, 0).numpy()
         out = merge_exact_l(L, ab)
@@ -112,6 +114,8 @@ def main(argv=None):
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--eval-blur", type=int, default=0,
+                    help=f"also score each candidate with its encoders reading eval l through this size (the {CACHE_SIZE}-px training photos')")
     ap.add_argument("--out")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -135,6 +139,9 @@ def main(argv=None):
         model, steps = train_candidate(name, photos, feats, rows, args.seconds, args.batch, max_steps=args.steps)
         report["candidates"][name] = {**evaluate(name, model, images, enc), "steps": steps}
         print(name, report["candidates"][name], flush=True)
+        if args.eval_blur and enc is not None:
+            report["candidates"][f"{name} (eval l via {args.eval_blur} px)"] = evaluate(name, model, images, enc, args.eval_blur)
+            print(name, "blurred", report["candidates"][f"{name} (eval l via {args.eval_blur} px)"], flush=True)
     print(json.dumps(report, indent=1))
     if args.out:
         with open(args.out, "w") as f:

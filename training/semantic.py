@@ -74,6 +74,12 @@ def l_to_gray_srgb(l: torch.Tensor) -> torch.Tensor:
 # (export.halve_initializers); smaller ones (biases, BN shifts) are left float32.
 HALF_MIN_ELEMS = 4096
 
+# The training photos' size: every feature cache reads them at this size (cache_semantic.py, and SIZE in
+# cache_semantic_ort.mjs), so the guider learned from features of soft 128-px images. The pack says so
+# (manifest semantic.sourceSize) and the runtime feeds the encoder l through this size too: sharp input
+# is a shift the backbones feel (probe.py --eval-blur: InceptionV3 13.18 -> 11.72 ΔE00).
+SOURCE_SIZE = 128
+
 
 class SemanticEncoder(nn.Module):
     def __init__(self, input_size: int = 256, channels: int = 96, model_json: str = CENTERNET_JSON,
@@ -210,10 +216,11 @@ def attach_semantic(model, state: Optional[dict]) -> Optional[SemanticEncoder]:
 
 @torch.no_grad()
 def semantic_features(model, l_full: torch.Tensor) -> Optional[torch.Tensor]:
-    """Semantic features of l at any size (resized to the encoder's input), or None without an encoder."""
+    """Semantic features of l at any size (through SOURCE_SIZE, then to the encoder's input, as the runtime
+    does), or None without an encoder."""
     enc = model.__dict__.get("semantic_encoder")
     if enc is None:
         return None
     from data import resize
     s = enc.input_size
-    return enc(resize(l_full, (s, s)))
+    return enc(resize(resize(l_full, (SOURCE_SIZE, SOURCE_SIZE)), (s, s)))

@@ -52,6 +52,7 @@ fi
 bash training/fetch_pretrained.sh
 $PY training/check_tfjs_parity.py
 $PY training/check_tfjs_parity.py --model mobilenet_v2
+$PY training/check_tfjs_parity.py --model inception_v3
 $PY training/cache_semantic.py --shards "$DIR/shards" --out "$DIR/features" --input-size 128 --channels 8 --fit 12
 # Object-color captions: a red box named "a red car"; the file object_captions.py writes is read by PhotoSet.
 $PY - "$DIR" <<'PYEOF'

@@ -72,8 +72,18 @@ export const ManifestSchema = z.object({
   semantic: z
     .object({
       inputSize: z.number().int().min(16).max(2048),
+      /**
+       * Size of the training photos whose features the guider learned from: L is area-reduced to it, then
+       * enlarged bilinearly to inputSize, so the encoder sees photos as soft as in training. Absent: L goes
+       * straight to inputSize (packs before it).
+       */
+      sourceSize: z.number().int().min(16).max(2048).optional(),
       channels: z.number().int().positive(),
       origin: z.string().min(1),
+    })
+    .refine((s) => s.sourceSize === undefined || s.sourceSize <= s.inputSize, {
+      message: 'semantic.sourceSize must not exceed semantic.inputSize',
+      path: ['sourceSize'],
     })
     .optional(),
   /**

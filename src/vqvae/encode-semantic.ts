@@ -1,7 +1,7 @@
 import { ModelPackError } from '../errors/index.js';
 import type { ModelPack } from '../packs/index.js';
 import type { FloatTensor } from '../runtime/index.js';
-import { resizeArea } from './bilinear.js';
+import { resizeArea, resizeBilinear } from './bilinear.js';
 import { normalizeLightness } from './encode-gray.js';
 
 /**
@@ -15,7 +15,20 @@ export async function encodeSemantic(pack: ModelPack, L: Float32Array, width: nu
   // The manifest schema requires both or neither; this guards hand-built packs in tests.
   if (spec === undefined) throw new ModelPackError(`Pack ${pack.name} has a semantic encoder but no "semantic" section.`);
   const S = spec.inputSize;
-  const small = resizeArea(L, height, width, S, S);
+  const small = semanticInput(L, width, height, S, spec.sourceSize);
   const out = await model.run({ lightness: { data: normalizeLightness(small), dims: [1, 1, S, S] } });
   return out.semantic;
+}
+
+/**
+ * L as the encoder saw it in training: through sourceSize (area when reducing, bilinear when enlarging,
+ * like PyTorch's resize), then bilinear to the input size; straight to it without a sourceSize.
+ */
+export function semanticInput(L: Float32Array, width: number, height: number, inputSize: number, sourceSize?: number): Float32Array {
+  if (sourceSize === undefined || sourceSize >= inputSize) return resizeArea(L, height, width, inputSize, inputSize);
+  const src =
+    width >= sourceSize && height >= sourceSize
+      ? resizeArea(L, height, width, sourceSize, sourceSize)
+      : resizeBilinear(L, 1, height, width, sourceSize, sourceSize);
+  return resizeBilinear(src, 1, sourceSize, sourceSize, inputSize, inputSize);
 }

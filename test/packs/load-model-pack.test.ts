@@ -75,6 +75,10 @@ describe('loadModelPack', () => {
       m.components.semanticEncoder = { ...m.components.grayEncoder, file: 'semantic_encoder.onnx' };
     });
     await expectPackError(missing, /semantic_encoder\.onnx/);
+    const wider = broken((m) => {
+      m.semantic = { inputSize: 128, sourceSize: 256, channels: 8, origin: 'test' };
+    });
+    await expectPackError(wider, /sourceSize must not exceed/);
   });
 
   /** A detector section and component in a tiny-pack copy, the component's file being `file` (written here). */

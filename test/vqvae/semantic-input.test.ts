@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { resizeArea, semanticInput } from '../../src/vqvae/index.js';
+
+/** 16 x 16 vertical stripes two pixels wide: 0, 0, 1, 1, 0, 0, ... */
+const stripes = Float32Array.from({ length: 256 }, (_, i) => ((i % 16) >> 1) & 1);
+
+describe('semanticInput (L as the semantic encoder saw it in training)', () => {
+  it('goes straight to the input size without a sourceSize', () => {
+    expect(semanticInput(stripes, 16, 16, 8)).toEqual(resizeArea(stripes, 16, 16, 8, 8));
+    // 2-px stripes at 16 are 1-px stripes at 8: the detail survives.
+    expect(Math.max(...semanticInput(stripes, 16, 16, 8)) - Math.min(...semanticInput(stripes, 16, 16, 8))).toBeCloseTo(1);
+  });
+
+  it('passes through sourceSize: detail finer than the training photos is gone, then enlarged', () => {
+    // At 4 px each pixel averages two dark and two light columns: flat 0.5, and so at 8 px.
+    const out = semanticInput(stripes, 16, 16, 8, 4);
+    expect(out).toHaveLength(64);
+    for (const v of out) expect(v).toBeCloseTo(0.5, 6);
+  });
+
+  it('enlarges a photo smaller than sourceSize instead of averaging nothing', () => {
+    const small = new Float32Array(6 * 5).fill(0.25);
+    const out = semanticInput(small, 6, 5, 32, 16);
+    expect(out).toHaveLength(32 * 32);
+    for (const v of out) expect(v).toBeCloseTo(0.25, 6);
+  });
+
+  it('ignores a sourceSize that is not smaller than the input size', () => {
+    expect(semanticInput(stripes, 16, 16, 8, 8)).toEqual(resizeArea(stripes, 16, 16, 8, 8));
+  });
+});
