@@ -21,13 +21,14 @@ export async function encodeSemantic(pack: ModelPack, L: Float32Array, width: nu
 }
 
 /**
- * L as the encoder saw it in training: through sourceSize (area when reducing, bilinear when enlarging,
- * like PyTorch's resize), then bilinear to the input size; straight to it without a sourceSize.
+ * L as the encoder saw it in training: through sourceSize (area-averaged when either side shrinks, so a
+ * long panorama does not alias; bilinear when both grow, like PyTorch's resize), then bilinear to the input
+ * size; straight to it without a sourceSize.
  */
 export function semanticInput(L: Float32Array, width: number, height: number, inputSize: number, sourceSize?: number): Float32Array {
   if (sourceSize === undefined || sourceSize >= inputSize) return resizeArea(L, height, width, inputSize, inputSize);
   const src =
-    width >= sourceSize && height >= sourceSize
+    width >= sourceSize || height >= sourceSize
       ? resizeArea(L, height, width, sourceSize, sourceSize)
       : resizeBilinear(L, 1, height, width, sourceSize, sourceSize);
   return resizeBilinear(src, 1, sourceSize, sourceSize, inputSize, inputSize);

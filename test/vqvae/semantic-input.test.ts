@@ -29,3 +29,13 @@ describe('semanticInput (L as the semantic encoder saw it in training)', () => {
     expect(semanticInput(stripes, 16, 16, 8, 8)).toEqual(resizeArea(stripes, 16, 16, 8, 8));
   });
 });
+
+describe('semanticInput on a long, thin photo', () => {
+  it('averages the long side instead of sampling it (no aliasing of fine stripes)', () => {
+    // 64 x 4, columns 3 and 4 of every 8 light: reduced to 8 px wide each pixel holds a quarter of light;
+    // sampling would pick columns 3.5, 11.5, … and see only light.
+    const thin = Float32Array.from({ length: 64 * 4 }, (_, i) => (i % 8 === 3 || i % 8 === 4 ? 1 : 0));
+    const out = semanticInput(thin, 64, 4, 16, 8);
+    for (const v of out) expect(v).toBeCloseTo(0.25, 5);
+  });
+});
