@@ -27,7 +27,7 @@ from model import AB_SCALE, ColorWizard, count_params  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
 from flops import batch1_inputs, component_flops  # noqa: E402
 from prepare import sha256_file  # noqa: E402
-from semantic import SOURCE_SIZE, attach_semantic, backbone_origin  # noqa: E402
+from semantic import HALF_MIN_ELEMS, attach_semantic, backbone_origin, source_size  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCHEMA = os.path.join(REPO, "schema", "model-pack.schema.json")
@@ -323,7 +323,7 @@ def export_pack(model: ColorWizard, tok: WordTokenizer, out: str, *, name: str, 
         "conditioning": {"text": True, "hints": True},
         "guider": {"residuals": res_names},
         "decoder": {"multipleOf": 4, "tileSize": 512, "tileOverlap": decoder_tile_overlap(model)},
-        **({"semantic": {"inputSize": Si, "sourceSize": min(SOURCE_SIZE, Si), "channels": Cs,
+        **({"semantic": {"inputSize": Si, "sourceSize": source_size(Si), "channels": Cs,
                          "origin": backbone_origin(model.__dict__["semantic_encoder"].backbone)}} if Cs else {}),
         "components": components,
         "files": files,
@@ -373,15 +373,13 @@ def _write_json(path, obj, indent=1):
         f.write("\n")
 
 
-def halve_initializers(path: str, min_elems: int | None = None) -> int:
+def halve_initializers(path: str, min_elems: int = HALF_MIN_ELEMS) -> int:
     """Store the large float32 weights of an ONNX file that are float16 values already (the pretrained networks'
     weights: the tfjs files ship them so, or semantic.py rounds them) as float16 behind a Cast: half the bytes,
     and the file still computes exactly what PyTorch does. Returns how many weights were halved."""
     import numpy as np
     import onnx
     from onnx import helper, numpy_helper
-    from semantic import HALF_MIN_ELEMS
-    min_elems = HALF_MIN_ELEMS if min_elems is None else min_elems
     m = onnx.load(path)
     g = m.graph
     casts, kept, halved = [], [], 0

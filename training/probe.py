@@ -33,7 +33,7 @@ from cache_semantic import CACHE_SIZE, open_features  # noqa: E402
 from colors import srgb_to_lab  # noqa: E402
 from data import PhotoSet, resize, to_model_lab  # noqa: E402
 from eval import DEFAULT_EVAL, ciede2000, colorfulness, load_eval_images, merge_exact_l  # noqa: E402
-from semantic import encoder_for_state  # noqa: E402
+from semantic import encoder_for_state, semantic_input  # noqa: E402
 
 
 def head(cin: int) -> nn.Module:
@@ -92,8 +92,8 @@ def evaluate(name, model, images, enc, blur=0):
         if name == "gray":
             ab = np.zeros(L.shape + (2,))
         else:
-            le = resize(l, (blur, blur)) if blur else l
-            x = resize(l, (64, 64)) if name == "scratch" else torch.cat([e(resize(le, (e.input_size,) * 2)) for e in enc], 1)
+            x = resize(l, (64, 64)) if name == "scratch" else torch.cat(
+                [e(semantic_input(l, e.input_size, blur or e.input_size)) for e in enc], 1)
             ab16 = model(x)
             ab = (F.interpolate(ab16, size=L.shape, mode="bilinear", align_corners=False)[0] * 110).permute(1, 2, 0).numpy()
         out = merge_exact_l(L, ab)

@@ -214,13 +214,24 @@ def attach_semantic(model, state: Optional[dict]) -> Optional[SemanticEncoder]:
     return enc
 
 
+def source_size(input_size: int) -> int:
+    """The pack's semantic.sourceSize for an encoder reading input_size (never above it)."""
+    return min(SOURCE_SIZE, input_size)
+
+
+def semantic_input(l: torch.Tensor, input_size: int, source: int) -> torch.Tensor:
+    """l as the encoder saw it in training: through source x source, then to its input (the runtime's
+    semanticInput); straight to the input when source is not smaller."""
+    from data import resize
+    if source < input_size:
+        l = resize(l, (source, source))
+    return resize(l, (input_size, input_size))
+
+
 @torch.no_grad()
 def semantic_features(model, l_full: torch.Tensor) -> Optional[torch.Tensor]:
-    """Semantic features of l at any size (through SOURCE_SIZE, then to the encoder's input, as the runtime
-    does), or None without an encoder."""
+    """Semantic features of l at any size (as the runtime feeds the pack's encoder), or None without one."""
     enc = model.__dict__.get("semantic_encoder")
     if enc is None:
         return None
-    from data import resize
-    s = enc.input_size
-    return enc(resize(resize(l_full, (SOURCE_SIZE, SOURCE_SIZE)), (s, s)))
+    return enc(semantic_input(l_full, enc.input_size, source_size(enc.input_size)))
