@@ -168,6 +168,15 @@ def semantic_state(enc: SemanticEncoder) -> dict:
             "input_size": enc.input_size, "channels": enc.channels, "backbone": enc.backbone}
 
 
+def same_semantic_state(a: dict, b: dict) -> bool:
+    """Whether two states describe one encoder (a float16 copy of a state still counts as the same)."""
+    if (a.get("backbone", "centernet"), a["input_size"], a["channels"]) != \
+            (b.get("backbone", "centernet"), b["input_size"], b["channels"]):
+        return False
+    return all(a[k].shape == b[k].shape and torch.allclose(a[k].float(), b[k].float(), rtol=1e-2, atol=1e-3)
+               for k in ("mean", "std", "basis"))
+
+
 def combine_states(states: list) -> dict:
     """Encoders side by side (CenterNet's first): raw features concatenated, the PCA bases block-diagonal, so
     the combined output is the parts' outputs concatenated, the first part's channels first."""

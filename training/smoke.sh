@@ -97,4 +97,23 @@ $PY training/export.py --ckpt "$DIR/run-both/ckpt.pt" --name cw-tiny-both-smoke 
 if [ -f dist/cli/main.js ] && command -v node >/dev/null; then
   PARITY_PACK="$DIR/pack-both" npx vitest run test/runtime/parity.test.ts
 fi
+# A fresh run that switches backbone (--init-from weights trained on CenterNet features, --features of another
+# backbone): its checkpoint carries the new features' state (what export builds the encoder from), and resuming
+# that run with other features is refused.
+$PY training/train.py --stage guider --steps 2 --run "$DIR/run-mn" --init-from "$DIR/run-sem/ckpt.pt" \
+    --shards "$DIR/shards" --features "$DIR/features-mn" --log-every 1000 --threads 2
+$PY - "$DIR" <<'PYEOF'
+import os, sys, torch
+sys.path.insert(0, "training")
+from semantic import same_semantic_state
+d = sys.argv[1]
+st = torch.load(os.path.join(d, "run-mn", "ckpt.pt"))["semantic_state"]
+assert st["backbone"] == "mobilenet_v2", st["backbone"]
+assert same_semantic_state(st, torch.load(os.path.join(d, "features-mn", "semantic_state.pt")))
+print("smoke: backbone switch ok")
+PYEOF
+if $PY training/train.py --stage guider --steps 1 --run "$DIR/run-mn" --shards "$DIR/shards" \
+    --features "$DIR/features" --log-every 1000 --threads 2 2>/dev/null; then
+  echo "smoke: resuming a run with other features was not refused" >&2; exit 1
+fi
 echo "smoke: ok in $(( $(date +%s) - t0 ))s"

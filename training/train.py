@@ -33,6 +33,7 @@ from data import PhotoSet, manifest_sha256, random_hints, resize, to_model_lab  
 from diffusion import Schedule  # noqa: E402
 from checkpoint import git_sha, torch_load  # noqa: E402
 from model import ColorWizard, cell_chroma, count_params  # noqa: E402
+from semantic import same_semantic_state  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -121,7 +122,8 @@ class Trainer:
         self.ckpt_path = os.path.join(self.run, "ckpt.pt")
         from checkpoint import read_checkpoint
         self.ckpt = torch_load(self.ckpt_path) if os.path.exists(self.ckpt_path) else None
-        if self.ckpt is None and args.init_from:  # e.g. slim weights brought back from an earlier device run
+        self.initialized_from = self.ckpt is None and bool(args.init_from)
+        if self.initialized_from:  # e.g. slim weights brought back from an earlier device run
             self.ckpt = read_checkpoint(args.init_from)
             self.log(f"initialized from {args.init_from} (steps {self.ckpt['steps']})")
         shards = args.shards
@@ -213,9 +215,20 @@ class Trainer:
         if (state["input_size"], state["channels"]) != (cfg.semantic_input_size, cfg.semantic_channels):
             raise ValueError(f"{folder}: features are {state['channels']} channels at input {state['input_size']}, "
                              f"config wants {cfg.semantic_channels} at {cfg.semantic_input_size}")
+        state = {k: state[k] for k in ("mean", "std", "basis", "input_size", "channels", "backbone") if k in state}
         if self.semantic_state is None:
-            self.semantic_state = {k: state[k] for k in ("mean", "std", "basis", "input_size", "channels", "backbone")
-                                   if k in state}
+            self.semantic_state = state
+        elif not same_semantic_state(self.semantic_state, state):
+            # The features' own state is what the guider reads from now on; keeping the old one would export an
+            # encoder the guider never saw. Only a fresh run may switch (--init-from); a run resuming its own
+            # checkpoint with other features is a mistake.
+            old, new = (st.get("backbone", "centernet") for st in (self.semantic_state, state))
+            if not self.initialized_from:
+                raise ValueError(f"{folder}: features of {new} differ from the {old} features {self.run} was "
+                                 f"trained on; use a new --run with --init-from")
+            self.log(f"semantic input switched from {old} to {new} features ({folder}): the guider re-learns "
+                     f"what its semantic channels mean")
+            self.semantic_state = state
         grid = cfg.semantic_input_size // 16
         self._sem_done_path = os.path.join(folder, f"train-{len(self.train_set)}.done")
         if not os.path.exists(self._sem_done_path):
