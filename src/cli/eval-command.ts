@@ -22,6 +22,9 @@ import {
   steeringRows,
   STEERING_HINT_COUNTS,
   SHEET_MAX_ROWS,
+  SINGLE_HINT_COLORS,
+  SINGLE_HINT_MIN_SHARE,
+  singleHintRows,
   textTable,
   toMarkdown,
   totalsRows,
@@ -47,6 +50,7 @@ export interface EvalFlags {
   reference?: boolean;
   grounding?: boolean;
   objectColors?: string;
+  singleHintColors?: string;
   objects?: string;
   size?: string;
   limit?: string;
@@ -123,6 +127,10 @@ export function registerEvalCommand(program: Command): void {
       '--object-colors <list>',
       `with --steering: colours asked as "<colour> <object>" on the object the pack's detector finds in each photo, comma-separated, or "none" (default ${BASIC_COLORS.join(',')})`,
     )
+    .option(
+      '--single-hint-colors <list>',
+      `with --steering: on each photo whose ground truth has a region of the colour (≥ ${100 * SINGLE_HINT_MIN_SHARE} % of it), one hint of its own colour at its most solid spot; scores the share of the region that takes the colour's hue family. Comma-separated, or "none" (default ${SINGLE_HINT_COLORS.join(',')})`,
+    )
     .option('--objects <file>', 'with --adherence: JSON {"<stem>": {"object": "boat", "region": [x, y, w, h]}} (fractions); default "object" in the centre half')
     .option('--json <file>', 'write the full report as JSON')
     .option('--markdown <file>', 'write the tables as Markdown')
@@ -142,6 +150,10 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
   }
   if (flags.hintCounts !== undefined && flags.steering !== true) throw new OptionsError('--hint-counts needs --steering');
   if (flags.objectColors !== undefined && flags.steering !== true) throw new OptionsError('--object-colors needs --steering');
+  if (flags.singleHintColors !== undefined && flags.steering !== true) throw new OptionsError('--single-hint-colors needs --steering');
+  // Parsed before any photo is loaded or colorized: a typo costs nothing.
+  const objectColors = flags.objectColors === undefined ? undefined : parseColorList('object-colors', flags.objectColors);
+  const singleHintColors = flags.singleHintColors === undefined ? undefined : parseColorList('single-hint-colors', flags.singleHintColors);
   if (flags.reference === false && flags.steering !== true) throw new OptionsError('--no-reference needs --steering');
   if (flags.grounding === false && !colorizing) throw new OptionsError('--no-grounding applies to --run, --adherence and --steering');
   if (flags.pred === undefined && !colorizing) {
@@ -209,7 +221,6 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
       });
     }
     if (flags.steering === true) {
-      const objectColors = flags.objectColors === undefined ? undefined : parseColorList(flags.objectColors);
       const detector = objectColors?.length === 0 ? undefined : (deps.detector ?? (deps.colorize === undefined ? await packDetectorOf(colorizeOptions.model) : undefined));
       if (detector === undefined && objectColors !== undefined && objectColors.length > 0) {
         throw new OptionsError('--object-colors needs a pack with an object detector (components.detector); this one has none');
@@ -223,6 +234,7 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
         reference: flags.reference !== false,
         detector,
         objectColors,
+        singleHintColors,
         onImage: (e) => err(`[steering ${e.index}/${e.total}] ${e.name}\n`),
       });
     }
@@ -240,12 +252,12 @@ async function packDetectorOf(model: string | undefined): Promise<Detector | und
   return packDetector(await loadModelPack(model));
 }
 
-function parseColorList(text: string): BasicColor[] {
+function parseColorList(option: string, text: string): BasicColor[] {
   if (text.trim() === 'none') return [];
   const names = text.split(',').map((c) => c.trim().toLowerCase());
   const bad = names.filter((c) => !(BASIC_COLORS as readonly string[]).includes(c));
   if (bad.length > 0 || names.length === 0) {
-    throw new OptionsError(`--object-colors takes basic colours (${BASIC_COLORS.join(', ')}) or "none", got "${text}"`, { details: { option: 'object-colors', value: text } });
+    throw new OptionsError(`--${option} takes basic colours (${BASIC_COLORS.join(', ')}) or "none", got "${text}"`, { details: { option, value: text } });
   }
   return [...new Set(names)] as BasicColor[];
 }
@@ -312,6 +324,7 @@ export function renderText(report: EvalReport): string {
       parts.push('', `User control (${report.steering.images} images; CIEDE2000, lower is better; automatic in parentheses)`, textTable(steeringRows(report.steering)));
     }
     if (report.steering.objects) parts.push('', objectPromptSummary(report.steering.objects), textTable(objectPromptRows(report.steering.objects)));
+    if (report.steering.singleHint) parts.push('', singleHintSummary(report.steering.singleHint), textTable(singleHintRows(report.steering.singleHint)));
   }
   return parts.join('\n').replace(/^\n/, '') + '\n';
 }
@@ -326,6 +339,8 @@ export function renderMarkdown(report: EvalReport): string {
     if (report.steering.rows.length > 1) md += `\n### User control (CIEDE2000; automatic in parentheses)\n\n${markdownTable(steeringRows(report.steering), 1)}\n`;
     const objects = report.steering.objects;
     if (objects) md += `\n### Object prompts\n\n${objectPromptSummary(objects)}\n\n${markdownTable(objectPromptRows(objects), 1)}\n`;
+    const single = report.steering.singleHint;
+    if (single) md += `\n### One hint on a region\n\n${singleHintSummary(single)}\n\n${markdownTable(singleHintRows(single), 1)}\n`;
   }
   return md;
 }
@@ -337,6 +352,15 @@ function objectPromptSummary(o: NonNullable<SteeringReport['objects']>): string 
     `majority of the object (box centre) in the asked hue family in ${pct(o.majority)} of runs (automatic: ${pct(o.automaticMajority)}); ` +
     `mean share of the object in the family ${pct(o.meanObjectShare)} (whole box ${pct(o.meanBoxShare)}); ` +
     `ΔE00 against automatic outside the object's boxes ${o.meanChangeOutside.toFixed(2)}, inside the object ${o.meanChangeInside.toFixed(2)}`
+  );
+}
+
+function singleHintSummary(o: NonNullable<SteeringReport['singleHint']>): string {
+  const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
+  return (
+    `One hint on a region (the ground truth's own colour at the most solid spot of each region of ${o.colors.join(', ')} covering ≥ ${100 * SINGLE_HINT_MIN_SHARE} % of the photo; ${o.cases.length} cases in ${o.images} images): ` +
+    `the majority of the region in the hint's hue family in ${pct(o.majority)} of cases (automatic: ${pct(o.automaticMajority)}); ` +
+    `mean share ${pct(o.meanShare)} (automatic ${pct(o.meanAutomaticShare)}); ΔE00 against automatic where the ground truth is not of the colour ${o.meanChangeElsewhere.toFixed(2)}`
   );
 }
 

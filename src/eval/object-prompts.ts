@@ -77,7 +77,8 @@ export function boxMask(width: number, height: number, boxes: readonly (readonly
   return mask;
 }
 
-function familyShare(lab: LabPlanes, mask: Uint8Array, color: BasicColor): number {
+/** Share of the masked pixels in the colour's hue family. */
+export function familyShare(lab: LabPlanes, mask: Uint8Array, color: BasicColor): number {
   let n = 0;
   let hit = 0;
   for (let i = 0; i < mask.length; i++) {
@@ -88,7 +89,8 @@ function familyShare(lab: LabPlanes, mask: Uint8Array, color: BasicColor): numbe
   return n === 0 ? 0 : hit / n;
 }
 
-function meanDelta(x: LabPlanes, y: LabPlanes, mask: Uint8Array, want: 0 | 1): number {
+/** Mean CIEDE2000 between x and y over the pixels where mask equals `want`. */
+export function meanDelta(x: LabPlanes, y: LabPlanes, mask: Uint8Array, want: 0 | 1): number {
   let sum = 0;
   let n = 0;
   for (let i = 0; i < mask.length; i++) {

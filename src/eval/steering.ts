@@ -8,6 +8,7 @@ import { promptableDetection, scoreObjectPrompt, summarizeObjectPrompts } from '
 import type { ColorizeFn, EvalColorizeOptions, EvalImage } from './eval-run.js';
 import { EVAL_SEED, decodeSamples } from './eval-run.js';
 import { toLab } from './score.js';
+import { SINGLE_HINT_COLORS, scoreSingleHint, singleHintSite, summarizeSingleHints, type SingleHintCase, type SingleHintReport } from './single-hint.js';
 import type { LabPlanes } from './types.js';
 
 /** Hint counts measured by default (Zhang et al. 2017 report the same kind of sweep). */
@@ -37,6 +38,8 @@ export interface SteeringReport {
   rows: (SteeringRow & { drop: number })[];
   /** "<colour> <object>" prompts on the objects the detector finds (with a detector). */
   objects?: ObjectPromptReport;
+  /** One hint on a ground-truth region of a colour (foliage, sky): does the whole region take it? */
+  singleHint?: SingleHintReport;
 }
 
 export interface SteeringOptions {
@@ -51,13 +54,15 @@ export interface SteeringOptions {
    */
   detector?: Detector;
   objectColors?: readonly BasicColor[];
+  /** Colours of the single-hint check (default SINGLE_HINT_COLORS; empty: skipped). */
+  singleHintColors?: readonly BasicColor[];
   onImage?: (event: { index: number; total: number; name: string }) => void;
 }
 
 /**
- * User-control benchmark: hints sampled from the ground truth (k points per image, seeded) and a
- * reference transfer with the ground truth itself as reference, each scored against the automatic
- * colorization of the same image with the same seed.
+ * User-control benchmark: hints sampled from the ground truth (k points per image, seeded), one hint on
+ * each region of a colour (foliage, sky) and a reference transfer with the ground truth itself as
+ * reference, each scored against the automatic colorization of the same image with the same seed.
  */
 export async function runSteering(options: SteeringOptions): Promise<SteeringReport> {
   const ks = [...(options.hintCounts ?? STEERING_HINT_COUNTS)];
@@ -66,6 +71,8 @@ export async function runSteering(options: SteeringOptions): Promise<SteeringRep
   const push = (row: SteeringRow) => perSystem.set(row.system, [...(perSystem.get(row.system) ?? []), row]);
   const colors = [...(options.objectColors ?? BASIC_COLORS)];
   const cases: ObjectPromptCase[] = [];
+  const hintColors = [...(options.singleHintColors ?? SINGLE_HINT_COLORS)];
+  const singleHints: SingleHintCase[] = [];
   let withObject = 0;
   for (const [index, image] of options.images.entries()) {
     const input = { width: image.gt.width, height: image.gt.height, L: image.lab.L };
@@ -95,6 +102,10 @@ export async function runSteering(options: SteeringOptions): Promise<SteeringRep
       const out = await run({ reference: `data:image/png;base64,${png.toString('base64')}` });
       push({ system: 'reference (ground truth)', whole: meanCiede2000(out, image.lab), atHints: null, regions: null, automatic: { whole: autoWhole, atHints: null, regions: null } });
     }
+    for (const color of hintColors) {
+      const site = singleHintSite(image, color);
+      if (site !== undefined) singleHints.push(scoreSingleHint(image, color, site, await run({ hints: [site.hint] }), auto));
+    }
     if (options.detector !== undefined && colors.length > 0) {
       const detections = await options.detector(input);
       const target = promptableDetection(detections);
@@ -116,7 +127,8 @@ export async function runSteering(options: SteeringOptions): Promise<SteeringRep
     return { ...row, drop: 1 - row.whole / row.automatic.whole };
   });
   const objects = options.detector !== undefined && colors.length > 0 ? summarizeObjectPrompts(colors, options.images.length, withObject, cases) : undefined;
-  return { images: options.images.length, hintCounts: ks, rows, ...(objects ? { objects } : {}) };
+  const singleHint = hintColors.length > 0 ? summarizeSingleHints(hintColors, options.images.length, singleHints) : undefined;
+  return { images: options.images.length, hintCounts: ks, rows, ...(objects ? { objects } : {}), ...(singleHint ? { singleHint } : {}) };
 }
 
 /** k hint points at seeded uniform positions (3 px from the border), each with its ground-truth colour. */

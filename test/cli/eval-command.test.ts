@@ -87,6 +87,8 @@ describe('eval --pred', () => {
       { gt, run: true, objectColors: 'red' },
       { gt, run: true, reference: false },
       { gt, steering: true, objectColors: 'red,teal' },
+      { gt, run: true, singleHintColors: 'green' },
+      { gt, steering: true, singleHintColors: 'greenish' },
     ];
     for (const flags of cases) await expect(runEvalCommand(flags, { ...quiet, colorize: fakeColorize(() => [0, 0]) })).rejects.toThrow(OptionsError);
   });

@@ -28,7 +28,9 @@ describe('eval --steering', () => {
     const colorize = fakeColorize(() => [0, 0]);
     const report = await runSteering({ images: [evalImage()], colorize, hintCounts: [1, 5] });
     expect(report.rows.map((r) => r.system)).toEqual(['automatic', 'hints k=1', 'hints k=5', 'reference (ground truth)']);
-    expect(colorize.calls.map((c) => c.options.hints?.length ?? 0)).toEqual([0, 1, 5, 0]);
+    // The last run is the single-hint check's: the blue half of the photo gets one hint.
+    expect(colorize.calls.map((c) => c.options.hints?.length ?? 0)).toEqual([0, 1, 5, 0, 1]);
+    expect(report.singleHint?.cases.map((c) => c.color)).toEqual(['blue']);
     expect(String(colorize.calls[3].options.reference)).toMatch(/^data:image\/png;base64,/);
     for (const r of report.rows) expect(r.drop).toBeCloseTo(0, 6);
     expect(report.rows[2].atHints).toBeCloseTo(report.rows[2].automatic.atHints!, 6);
