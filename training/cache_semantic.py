@@ -21,7 +21,7 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from data import PhotoSet, resize, to_model_lab  # noqa: E402
-from semantic import BACKBONES, SOURCE_SIZE, SemanticEncoder, encoder_for_state  # noqa: E402
+from semantic import BACKBONES, SOURCE_SIZE, SemanticEncoder, encoder_for_state, semantic_state  # noqa: E402
 
 CACHE_SIZE = SOURCE_SIZE
 
@@ -84,9 +84,7 @@ def main(argv=None):
             for i in range(0, len(pick), args.batch):
                 raws.append(enc.raw(photo_l(train, pick[i:i + args.batch], args.input_size)))
         enc.fit(torch.cat(raws))
-        torch.save({"mean": enc.mean, "std": enc.std, "basis": enc.basis, "input_size": args.input_size,
-                    "channels": args.channels, "backbone": args.backbone, "explained": enc.explained, "fit_photos": int(len(pick))},
-                   state_path)
+        torch.save({**semantic_state(enc), "explained": enc.explained, "fit_photos": int(len(pick))}, state_path)
         print(f"{args.backbone}: PCA on {len(pick)} photos in {time.time() - t0:.0f}s: {args.channels} channels explain "
               f"{enc.explained:.1%} of the standardized variance", flush=True)
     if args.onnx:

@@ -84,6 +84,8 @@ def slim(ckpt_path: str, prefix: str, max_bytes: int = 15 * 1024 * 1024) -> list
         obj = {"tensors": g}
         if i == 0:
             obj.update({k: ck[k] for k in META_KEYS if k in ck})
+            if ck.get("semantic_state"):  # compact copies: a state saved as a view carries its whole storage
+                obj["semantic_state"] = {k: (v.clone() if torch.is_tensor(v) else v) for k, v in ck["semantic_state"].items()}
             obj.update({"format": "color-wizard-weights/1", "parts": len(groups)})
         p = f"{prefix}.{i}.pt"
         torch.save(obj, p)

@@ -109,7 +109,8 @@ class SemanticEncoder(nn.Module):
         raw = BACKBONES[backbone]
         self.register_buffer("mean", torch.zeros(1, raw, 1, 1))
         self.register_buffer("std", torch.ones(1, raw, 1, 1))
-        self.register_buffer("basis", torch.eye(raw)[:channels].reshape(channels, raw, 1, 1))
+        # clone: a view would keep (and save) the whole raw × raw identity behind it
+        self.register_buffer("basis", torch.eye(raw)[:channels].reshape(channels, raw, 1, 1).clone())
 
     def frozen_weights(self) -> int:
         """How many pretrained weights it holds (its buffers; the PCA's own statistics are not counted)."""
