@@ -61,7 +61,7 @@ export interface SteeringOptions {
 
 /**
  * User-control benchmark: hints sampled from the ground truth (k points per image, seeded), one hint on
- * the largest solid region of a colour (foliage, sky) and a reference transfer with the ground truth itself as
+ * a colour's region around its most solid spot (foliage, sky) and a reference transfer with the ground truth itself as
  * reference, each scored against the automatic colorization of the same image with the same seed.
  */
 export async function runSteering(options: SteeringOptions): Promise<SteeringReport> {
