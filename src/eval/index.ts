@@ -31,4 +31,4 @@ export type { SteeringReport, SteeringRow, SteeringOptions } from './steering.js
 export { objectPromptRows, promptableDetection, scoreObjectPrompt, summarizeObjectPrompts, objectCore, boxMask } from './object-prompts.js';
 export type { ObjectPromptCase, ObjectPromptReport } from './object-prompts.js';
 export { singleHintSite, scoreSingleHint, summarizeSingleHints, singleHintRows, familyMask, SINGLE_HINT_COLORS, SINGLE_HINT_MIN_SHARE } from './single-hint.js';
-export type { SingleHintCase, SingleHintReport } from './single-hint.js';
+export type { SingleHintCase, SingleHintReport, SingleHintSite } from './single-hint.js';

@@ -1,6 +1,8 @@
 import type { ColorHint } from '../pipeline/index.js';
 import { inHueFamily, type BasicColor } from './color-names.js';
 import type { EvalImage } from './eval-run.js';
+import { floodFill } from './flood-fill.js';
+import { gtHint } from './gt-hint.js';
 import { familyShare, meanDelta } from './object-prompts.js';
 import type { LabPlanes } from './types.js';
 
@@ -44,6 +46,16 @@ export interface SingleHintReport {
   meanChangeElsewhere: number;
 }
 
+/** Where the hint goes and what it is scored on. */
+export interface SingleHintSite {
+  hint: ColorHint;
+  /** The 4-connected in-family component around the hint, and its size in pixels. */
+  region: Uint8Array;
+  regionPixels: number;
+  /** Every ground-truth pixel of the colour's hue family (outside it is what should not change). */
+  family: Uint8Array;
+}
+
 /** Ground-truth pixels in the colour's hue family (chroma and lightness floors as in colour naming). */
 export function familyMask(lab: LabPlanes, color: BasicColor): Uint8Array {
   const mask = new Uint8Array(lab.width * lab.height);
@@ -57,7 +69,7 @@ export function familyMask(lab: LabPlanes, color: BasicColor): Uint8Array {
  * in-family component, and the ground truth's own colour there. Undefined when no region reaches
  * SINGLE_HINT_MIN_SHARE of the image.
  */
-export function singleHintSite(image: EvalImage, color: BasicColor): { hint: ColorHint; region: Uint8Array } | undefined {
+export function singleHintSite(image: EvalImage, color: BasicColor): SingleHintSite | undefined {
   const { width, height } = image.lab;
   const mask = familyMask(image.lab, color);
   // Integral image of the mask: window counts in O(1) per pixel.
@@ -89,53 +101,29 @@ export function singleHintSite(image: EvalImage, color: BasicColor): { hint: Col
     }
   }
   if (site < 0) return undefined;
-  const region = component(mask, width, height, site);
-  let pixels = 0;
-  for (const v of region) pixels += v;
-  if (pixels < SINGLE_HINT_MIN_SHARE * width * height) return undefined;
-  const x = site % width;
-  const y = Math.floor(site / width);
-  const p = 3 * site;
-  const rgb = image.gt.rgb;
-  const hex = `#${[rgb[p], rgb[p + 1], rgb[p + 2]].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
-  return { hint: { x, y, color: hex }, region };
-}
-
-/** The 4-connected component of `mask` that holds pixel `start`. */
-function component(mask: Uint8Array, width: number, height: number, start: number): Uint8Array {
-  const out = new Uint8Array(width * height);
-  const stack = [start];
-  out[start] = 1;
-  while (stack.length > 0) {
-    const i = stack.pop()!;
-    const x = i % width;
-    for (const j of [x > 0 ? i - 1 : -1, x + 1 < width ? i + 1 : -1, i - width, i + width]) {
-      if (j < 0 || j >= width * height || out[j] || !mask[j]) continue;
-      out[j] = 1;
-      stack.push(j);
-    }
-  }
-  return out;
+  const region = floodFill(width, height, site, (j) => mask[j] === 1);
+  let regionPixels = 0;
+  for (const v of region) regionPixels += v;
+  if (regionPixels < SINGLE_HINT_MIN_SHARE * width * height) return undefined;
+  return { hint: gtHint(image, site % width, Math.floor(site / width)), region, regionPixels, family: mask };
 }
 
 /** Scores the hinted run against the automatic one on the region and where the ground truth is not of the colour. */
 export function scoreSingleHint(
   image: EvalImage,
   color: BasicColor,
-  site: { hint: ColorHint; region: Uint8Array },
+  site: SingleHintSite,
   hinted: LabPlanes,
   automatic: LabPlanes,
 ): SingleHintCase {
-  let regionPixels = 0;
-  for (const v of site.region) regionPixels += v;
   return {
     image: image.name,
     color,
     hint: site.hint,
-    regionPixels,
+    regionPixels: site.regionPixels,
     share: familyShare(hinted, site.region, color),
     automaticShare: familyShare(automatic, site.region, color),
-    changeElsewhere: meanDelta(hinted, automatic, familyMask(image.lab, color), 0),
+    changeElsewhere: meanDelta(hinted, automatic, site.family, 0),
   };
 }
 

@@ -7,6 +7,8 @@ import type { ObjectPromptCase, ObjectPromptReport } from './object-prompts.js';
 import { promptableDetection, scoreObjectPrompt, summarizeObjectPrompts } from './object-prompts.js';
 import type { ColorizeFn, EvalColorizeOptions, EvalImage } from './eval-run.js';
 import { EVAL_SEED, decodeSamples } from './eval-run.js';
+import { floodFill } from './flood-fill.js';
+import { gtHint } from './gt-hint.js';
 import { toLab } from './score.js';
 import { SINGLE_HINT_COLORS, scoreSingleHint, singleHintSite, summarizeSingleHints, type SingleHintCase, type SingleHintReport } from './single-hint.js';
 import type { LabPlanes } from './types.js';
@@ -133,7 +135,7 @@ export async function runSteering(options: SteeringOptions): Promise<SteeringRep
 
 /** k hint points at seeded uniform positions (3 px from the border), each with its ground-truth colour. */
 export function sampleHints(image: EvalImage, k: number, seed: number): ColorHint[] {
-  const { width, height, rgb } = image.gt;
+  const { width, height } = image.gt;
   let s = (seed ^ 0x9e3779b9) >>> 0;
   const next = () => {
     // mulberry32: a tiny seeded generator, enough to place points repeatably.
@@ -147,9 +149,7 @@ export function sampleHints(image: EvalImage, k: number, seed: number): ColorHin
   return Array.from({ length: k }, () => {
     const x = m + Math.floor(next() * (width - 2 * m));
     const y = m + Math.floor(next() * (height - 2 * m));
-    const p = 3 * (y * width + x);
-    const hex = `#${[rgb[p], rgb[p + 1], rgb[p + 2]].map((v) => v.toString(16).padStart(2, '0')).join('')}`;
-    return { x, y, color: hex };
+    return gtHint(image, x, y);
   });
 }
 
@@ -170,19 +170,9 @@ function hintRegions(hints: readonly ColorHint[], lab: LabPlanes): Uint8Array {
   const mask = new Uint8Array(width * height);
   for (const h of hints) {
     const c = h.y * width + h.x;
-    const seen = new Uint8Array(width * height);
-    const stack = [c];
-    seen[c] = 1;
-    while (stack.length > 0) {
-      const i = stack.pop()!;
-      mask[i] = 1;
-      const x = i % width;
-      for (const j of [x > 0 ? i - 1 : -1, x + 1 < width ? i + 1 : -1, i - width, i + width]) {
-        if (j < 0 || j >= width * height || seen[j]) continue;
-        seen[j] = 1;
-        if (Math.hypot(lab.L[j] - lab.L[c], lab.a[j] - lab.a[c], lab.b[j] - lab.b[c]) <= REGION_TOLERANCE) stack.push(j);
-      }
-    }
+    const near = (j: number) => Math.hypot(lab.L[j] - lab.L[c], lab.a[j] - lab.a[c], lab.b[j] - lab.b[c]) <= REGION_TOLERANCE;
+    const region = floodFill(width, height, c, near);
+    for (let i = 0; i < mask.length; i++) mask[i] |= region[i];
   }
   return mask;
 }
