@@ -116,4 +116,26 @@ if $PY training/train.py --stage guider --steps 1 --run "$DIR/run-mn" --shards "
     --features "$DIR/features" --log-every 1000 --threads 2 2>/dev/null; then
   echo "smoke: resuming a run with other features was not refused" >&2; exit 1
 fi
+# probe.py --objective ce: the chroma classes' targets and decoding agree, and the rebalancing is bounded.
+$PY - <<'PYEOF'
+import sys, torch
+import torch.nn.functional as F
+sys.path.insert(0, "training")
+from chroma_bins import ChromaBins
+g = torch.Generator().manual_seed(0)
+ab = (torch.rand(3, 2, 32, 32, generator=g) - 0.5) * 0.9
+bins = ChromaBins()
+hist = bins.histogram(ab, 16)  # plain: each cell's histogram sums to 1
+assert torch.allclose(hist.sum(1), torch.ones(3, 16, 16), atol=1e-5)
+# the mean of a cell's own histogram is its mean ab (the soft assignment is exact for the mean)
+assert (bins.decode(torch.log(hist + 1e-12), 1.0) - F.adaptive_avg_pool2d(ab, 16)).abs().max() < 1e-4
+bins.fit_weights(ab, 0.5)
+assert bins.weights.min() > 0 and bins.weights.max() <= 2 * bins.q
+try:
+    bins.fit_weights(ab, 0.0)
+    raise SystemExit("rebalance 0 (unbounded weights) was accepted")
+except ValueError:
+    pass
+print("smoke: chroma bins ok")
+PYEOF
 echo "smoke: ok in $(( $(date +%s) - t0 ))s"
