@@ -6,6 +6,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from model import AB_SCALE
+
 
 class ChromaBins:
     """Classification over an ab grid (Zhang, Isola & Efros 2016): a cell's target is the histogram of its pixels'
@@ -13,17 +15,17 @@ class ChromaBins:
     smoothed frequency mixed with uniform (`rebalance` = the uniform share of the mix; 1 = plain cross-entropy), so rare
     saturated colors are not drowned by the gray-brown mass. Decoded by the annealed mean (temperature T)."""
 
-    def __init__(self, step: float = 10.0, extent: float = 110.0):
+    def __init__(self, step: float = 10.0, extent: float = AB_SCALE):
         self.n = int(round(2 * extent / step))  # bins per axis
         self.step, self.extent = step, extent
         c = -extent + step * (torch.arange(self.n).float() + 0.5)
-        self.centers = torch.stack(torch.meshgrid(c, c, indexing="ij"), -1).reshape(-1, 2) / 110.0  # model units
+        self.centers = torch.stack(torch.meshgrid(c, c, indexing="ij"), -1).reshape(-1, 2) / AB_SCALE  # model units
         self.q = self.n * self.n
         self.weights = torch.ones(self.q)
 
     def soft(self, ab: torch.Tensor):
         """ab [B,2,H,W] in model units -> (bin index [B,4,H,W], weight [B,4,H,W])."""
-        u = ((ab * 110.0 + self.extent) / self.step - 0.5).clamp(0, self.n - 1 - 1e-4)
+        u = ((ab * AB_SCALE + self.extent) / self.step - 0.5).clamp(0, self.n - 1 - 1e-4)
         i0 = u.floor()
         f = u - i0
         i0 = i0.long()
@@ -34,6 +36,8 @@ class ChromaBins:
         return idx, w
 
     def fit_weights(self, ab: torch.Tensor, rebalance: float) -> None:
+        if not 0 < rebalance <= 1:
+            raise ValueError(f"rebalance {rebalance}: the uniform share must be in (0, 1]")
         idx, w = self.soft(ab)
         p = torch.bincount(idx.flatten(), w.flatten(), minlength=self.q).double()
         p = p.reshape(1, 1, self.n, self.n)
@@ -41,8 +45,6 @@ class ChromaBins:
         k = (k[:, None] * k[None]) / (k.sum() ** 2)
         p = F.conv2d(p, k[None, None], padding=2).flatten()
         p = p / p.sum()
-        if not 0 < rebalance <= 1:
-            raise ValueError(f"rebalance {rebalance}: the uniform share must be in (0, 1]")
         w = 1.0 / ((1 - rebalance) * p + rebalance / self.q)
         self.weights = (w / (w * p).sum()).float()
 

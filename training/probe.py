@@ -166,6 +166,9 @@ def main(argv=None):
               **({"stepsPerCandidate": args.steps} if args.steps else {"secondsPerCandidate": args.seconds}),
               "candidates": {"gray": evaluate(None, eval_inputs("gray", images, None))}}
     variants = [(None, "")] if args.objective == "l1" else [(lam, f" ce rebalance {lam:g}") for lam in args.rebalance]
+    # The class frequencies that rebalancing inverts: one fixed sample of training photos for every head.
+    freq_ab = None if args.objective == "l1" else to_model_lab(
+        photos._gather(np.sort(np.random.RandomState(1).choice(rows, 2048, replace=False)), "cpu"))[:, 1:]
     for name, (feats, enc) in cands.items():
         inputs = eval_inputs(name, images, enc)
         blurred = eval_inputs(name, images, enc, args.eval_blur) if args.eval_blur and enc is not None else None
@@ -173,8 +176,7 @@ def main(argv=None):
             bins = None
             if lam is not None:
                 bins = ChromaBins()
-                sample = to_model_lab(photos._gather(np.sort(np.random.RandomState(1).choice(rows, 2048, replace=False)), "cpu"))
-                bins.fit_weights(sample[:, 1:], lam)
+                bins.fit_weights(freq_ab, lam)
             model, steps = train_candidate(name, photos, feats, rows, args.seconds, args.batch, max_steps=args.steps, bins=bins)
             temps = [1.0] if bins is None else args.temperatures
             for t in temps:
