@@ -1,5 +1,6 @@
 export { SCHEDULER_NAMES } from './scheduler-names.js';
 export { TEMPERATURE_MAX, DEFAULT_TEMPERATURE } from './temperature.js';
+export { ANCHOR_MAX, anchoredSteps, setAnchoredTimesteps } from './anchor-schedule.js';
 export { SchedulerStateSchema } from './scheduler-state.js';
 export type { SchedulerState } from './scheduler-state.js';
 export type { Scheduler, SchedulerName, SchedulerStepInput, SchedulerStepOutput } from './scheduler.js';

@@ -27,7 +27,7 @@ export class LCMScheduler extends DiscreteSchedulerBase {
     }
   }
 
-  protected override maxInferenceSteps(): number {
+  override maxInferenceSteps(): number {
     return this.config.originalInferenceSteps;
   }
 

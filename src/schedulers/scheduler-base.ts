@@ -81,8 +81,17 @@ export abstract class SchedulerBase implements Scheduler {
     this.resetState();
   }
 
-  protected maxInferenceSteps(): number {
+  maxInferenceSteps(): number {
     return this.config.numTrainTimesteps;
+  }
+
+  setBeginIndex(index: number): void {
+    this.assertReady();
+    if (!Number.isInteger(index) || index < 0 || index >= this.timesteps.length) {
+      throw new OptionsError(`${this.name}: begin index must be an integer in 0..${this.timesteps.length - 1}, got ${String(index)}`);
+    }
+    if (this.runLength >= 0) throw new SchedulerConfigError(`${this.name}: setBeginIndex() after the run's first step; call setTimesteps() first`);
+    this.stepIndex = index;
   }
 
   protected abstract computeTimesteps(numInferenceSteps: number): void;

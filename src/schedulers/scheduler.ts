@@ -49,6 +49,13 @@ export interface Scheduler {
   readonly order: number;
   /** Chooses `numInferenceSteps` timesteps and resets all multistep state. */
   setTimesteps(numInferenceSteps: number): void;
+  /** The most `numInferenceSteps` this scheduler's config allows. */
+  maxInferenceSteps(): number;
+  /**
+   * Starts the run at `timesteps[index]` instead of the first (a run from a noised latent, as diffusers'
+   * `set_begin_index`): call after `setTimesteps` and before the first step.
+   */
+  setBeginIndex(index: number): void;
   /** The model input for `sample` at `timestep`; the same array when no scaling is needed. */
   scaleModelInput(sample: Float32Array, timestep: number): Float32Array;
   /** One reverse-diffusion step. Throws before `setTimesteps`. */
