@@ -37,6 +37,13 @@ def betas_for_alpha_bar(n: int, max_beta: float = 0.999) -> torch.Tensor:
     return torch.tensor(betas, dtype=torch.float64)
 
 
+def anchored_steps(steps: int, anchor: float) -> int:
+    """Length of the schedule whose last `steps` timesteps an anchored run takes (anchor-schedule.ts)."""
+    if not 0 <= anchor < 1:
+        raise ValueError(f"anchor must be in [0, 1), got {anchor}")
+    return max(steps, int(math.floor(steps / (1 - anchor) + 0.5)))
+
+
 class Schedule:
     def __init__(self, n: int = 1000):
         self.n = n
@@ -64,10 +71,18 @@ class Schedule:
     @torch.no_grad()
     def ddim_sample(self, model_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], shape,
                     steps: int = 20, generator: Optional[torch.Generator] = None, device="cpu",
-                    eta: float = 0.0) -> torch.Tensor:
-        """DDIM (Song et al. 2021) with v-prediction; final alpha = alphas_cumprod[0] (set_alpha_to_one False)."""
-        x = torch.randn(shape, generator=generator, device="cpu").to(device)
-        ts = self.timesteps(steps)
+                    eta: float = 0.0, temperature: float = 1.0, init: Optional[torch.Tensor] = None,
+                    anchor: float = 0.0) -> torch.Tensor:
+        """DDIM (Song et al. 2021) with v-prediction; final alpha = alphas_cumprod[0] (set_alpha_to_one False).
+        init with anchor a in [0, 1): `steps` evaluations of the last steps of a schedule of steps / (1 - a)
+        timesteps, starting from init noised to the first of them (the runtime's anchor, anchor-schedule.ts)."""
+        noise = torch.randn(shape, generator=generator, device="cpu").to(device) * temperature
+        ts = self.timesteps(anchored_steps(steps, anchor) if init is not None else steps)
+        if init is not None:
+            ts = ts[len(ts) - steps:]
+            x = self.add_noise(init, noise, ts[:1].expand(shape[0]))
+        else:
+            x = noise
         ac = self.alphas_cumprod
         for i, t in enumerate(ts):
             # 1. model output v at x_t
@@ -82,5 +97,5 @@ class Schedule:
             sigma = eta * math.sqrt((1 - a_prev) / (1 - a_t) * (1 - a_t / a_prev)) if eta else 0.0
             x = math.sqrt(a_prev) * x0 + math.sqrt(max(1 - a_prev - sigma ** 2, 0.0)) * eps
             if sigma:
-                x = x + sigma * torch.randn(shape, generator=generator).to(device)
+                x = x + sigma * temperature * torch.randn(shape, generator=generator).to(device)
         return x

@@ -91,7 +91,7 @@ def card_section(size: int, component: dict) -> str:
 
 def add_detector(pack: str, input_size: int = INPUT_SIZE, card: bool = True) -> dict:
     """Exports the detector into the pack folder and updates manifest.json, parity.json and README.md."""
-    from export import _check_onnx, _onnx_export, _spec, _write_json, halve_initializers, validate_manifest
+    from export import _check_onnx, _onnx_export, _spec, _write_json, halve_initializers
     from flops import component_flops
     from prepare import sha256_file
     if input_size % 32:
@@ -118,12 +118,8 @@ def add_detector(pack: str, input_size: int = INPUT_SIZE, card: bool = True) -> 
 
     with open(os.path.join(pack, "manifest.json")) as f:
         manifest = json.load(f)
-    parity_name = manifest.get("parity") or "parity.json"
-    parity_path = os.path.join(pack, parity_name)
-    parity = {"formatVersion": 1, "components": {}}
-    if os.path.exists(parity_path):
-        with open(parity_path) as f:
-            parity = json.load(f)
+    parity_path, parity = read_parity(pack, manifest)
+    parity_name = manifest["parity"]
     parity["components"]["detector"] = detector_parity(det, l)
     note = "An output with 'indices' lists only those flat row-major positions of its shape ('data' in the same order)."
     if note not in parity.get("description", ""):
@@ -137,8 +133,25 @@ def add_detector(pack: str, input_size: int = INPUT_SIZE, card: bool = True) -> 
 
     manifest["detector"] = {"inputSize": input_size, "stride": STRIDE, "labels": list(COCO_LABELS), "origin": CENTERNET_ORIGIN}
     manifest["components"]["detector"] = component
-    manifest["parity"] = parity_name
-    for fname in [parity_name] + (["README.md"] if card else []):
+    return write_manifest(pack, manifest, [parity_name] + (["README.md"] if card else []))
+
+
+def read_parity(pack: str, manifest: dict) -> tuple:
+    """(path, parity.json contents) of a pack; an empty parity file when it has none yet."""
+    manifest["parity"] = manifest.get("parity") or "parity.json"
+    path = os.path.join(pack, manifest["parity"])
+    parity = {"formatVersion": 1, "components": {}}
+    if os.path.exists(path):
+        with open(path) as f:
+            parity = json.load(f)
+    return path, parity
+
+
+def write_manifest(pack: str, manifest: dict, changed: list) -> dict:
+    """Re-hashes the side files a step changed, validates and writes manifest.json, checks the pack's size."""
+    from export import _write_json, validate_manifest
+    from prepare import sha256_file
+    for fname in changed:
         p = os.path.join(pack, fname)
         manifest["files"][fname] = {"sha256": sha256_file(p), "bytes": os.path.getsize(p)}
     validate_manifest(manifest)

@@ -26,8 +26,10 @@ def encode_text(model: ColorWizard, tok, prompts: List[str], device) -> torch.Te
 @torch.no_grad()
 def sample_latents(model: ColorWizard, tok, l_small: torch.Tensor, prompts: List[str], hint=None,
                    steps: int = 20, guidance: float = 2.0, seed: int = 0, use_guider: bool = True,
-                   schedule: Optional[Schedule] = None, semantic: Optional[torch.Tensor] = None) -> torch.Tensor:
-    """Quantized color latents (unscaled) for gray images at working size, one per row."""
+                   schedule: Optional[Schedule] = None, semantic: Optional[torch.Tensor] = None,
+                   temperature: float = 1.0, init: Optional[torch.Tensor] = None, anchor: float = 0.0) -> torch.Tensor:
+    """Quantized color latents (unscaled) for gray images at working size, one per row. init (the anchor's
+    latent) with anchor > 0: sampling starts from it, noised (Schedule.ddim_sample)."""
     device = l_small.device
     cfg = model.cfg
     b = l_small.shape[0]
@@ -51,7 +53,8 @@ def sample_latents(model: ColorWizard, tok, l_small: torch.Tensor, prompts: List
 
     gen = torch.Generator().manual_seed(seed)
     shape = (b, cfg.latent_channels, cfg.latent_size, cfg.latent_size)
-    z = schedule.ddim_sample(model_fn, shape, steps=steps, generator=gen, device=device)
+    z = schedule.ddim_sample(model_fn, shape, steps=steps, generator=gen, device=device, temperature=temperature,
+                             init=init if anchor > 0 else None, anchor=anchor)
     return model.vqvae.quantizer.quantize(z / model.latent_scale)
 
 

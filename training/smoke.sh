@@ -97,6 +97,17 @@ $PY training/export.py --ckpt "$DIR/run-both/ckpt.pt" --name cw-tiny-both-smoke 
 if [ -f dist/cli/main.js ] && command -v node >/dev/null; then
   PARITY_PACK="$DIR/pack-both" npx vitest run test/runtime/parity.test.ts
 fi
+# The anchor: a head on another backbone's cached features (MobileNetV2 here, beside the guider's CenterNet)
+# trained to the weights' colour latents, scored in the mirror (head alone and an anchored run), added to a
+# copy of the pack as anchor.onnx (its own encoder inside), checked against ONNX Runtime and run by the CLI.
+$PY training/train_anchor.py --weights "$DIR/run-sem/ckpt.pt" --features "$DIR/features-mn" --shards "$DIR/shards" \
+    --steps 3 --out "$DIR/anchor.pt" --score val --limit 4 --anchors 0.5
+cp -r "$DIR/pack-sem" "$DIR/pack-anchor"
+$PY training/export_anchor.py --pack "$DIR/pack-anchor" --anchor "$DIR/anchor.pt" --default 0.5 >/dev/null
+if [ -f dist/cli/main.js ] && command -v node >/dev/null; then
+  node dist/cli/main.js colorize "$DIR/gray.png" -m "$DIR/pack-anchor" -o "$DIR/out-anchor" --steps 2 --seed 1 --anchor 0.6
+  PARITY_PACK="$DIR/pack-anchor" npx vitest run test/runtime/parity.test.ts
+fi
 # A fresh run that switches backbone (--init-from weights trained on CenterNet features, --features of another
 # backbone): its checkpoint carries the new features' state (what export builds the encoder from), and resuming
 # that run with other features is refused.

@@ -92,7 +92,7 @@ def main(argv=None) -> int:
     report = {
         "evalSet": f"eval-dev ({counts}) center-cropped to {a.size}x{a.size}, {a.samples} samples, "
                    f"{settings['steps']} {settings['scheduler']} steps, CFG {settings['guidance']}, "
-                   f"temperature {settings.get('temperature', 1)}, empty prompt, "
+                   f"temperature {settings.get('temperature', 1)}, anchor {settings.get('anchor', 0)}, empty prompt, "
                    f"seed{'s' if len(a.seeds) > 1 else ''} {', '.join(map(str, a.seeds))}"
                    f"{' (means)' if len(a.seeds) > 1 else ''}; TypeScript runtime (color-wizard eval --run)",
         "settings": settings, "model": combined["model"], "grayBaseline": combined["gray"],

@@ -6,7 +6,7 @@ import { CancelledError, EXIT_CODES, exitCodeFor, InputImageError, isColorWizard
 import { writeFileAtomic } from '../files/index.js';
 import { DEFAULT_PACK_NAME, loadModelPack, MODELS_DIR, packDefaults, readManifestSync, type PackDefaults } from '../packs/index.js';
 import type { ColorizeResult, ColorizeSettings } from '../pipeline/index.js';
-import { colorizeWithSettings, validateOptions } from '../pipeline/index.js';
+import { checkOptionsForPack, colorizeWithSettings, validateOptions } from '../pipeline/index.js';
 import { parseExecutionProvider, validateSessionSettings, type SessionSettings } from '../runtime/index.js';
 import { SCHEDULER_NAMES } from '../schedulers/index.js';
 import { collectInputs } from './collect-inputs.js';
@@ -26,6 +26,7 @@ interface ColorizeFlags {
   scheduler?: string;
   guidance?: string;
   temperature?: string;
+  anchor?: string;
   hint?: string[];
   stroke?: string[];
   reference?: string;
@@ -75,6 +76,7 @@ export function registerColorizeCommand(program: Command): void {
     .addOption(new Option('--scheduler <name>', `sampler (${packDefault((p) => p.scheduler)})`).choices([...SCHEDULER_NAMES]))
     .option('-g, --guidance <g>', `classifier-free guidance scale ${rangeText(RANGES.guidance)}, 1 = off (${packDefault((p) => p.guidance)})`)
     .option('--temperature <t>', `how far samples stray, ${rangeText(RANGES.temperature)}: 0 the most likely colors (samples alike), 1 the model's full spread (${packDefault((p) => p.temperature)})`)
+    .option('--anchor <a>', `how much samples lean on the pack's semantic colour guess, ${rangeText(RANGES.anchor)}: 0 start from pure noise; packs with an anchor head only (${packDefault((p) => p.anchor)})`)
     .option('--hint <x,y,color[,radius]>', 'pin a color at a pixel; color is #rrggbb, #rgb or a name (red, navy, olive…); repeatable', collect)
     .option('--stroke <"x1,y1 x2,y2 … color [width]">', 'paint a color along a polyline, width in pixels; repeatable', collect)
     .option('--reference <photo>', 'transfer the colors of this photo (matched by lightness and texture)')
@@ -114,6 +116,7 @@ async function runColorize(inputs: string[], flags: ColorizeFlags): Promise<numb
         scheduler: flags.scheduler,
         guidance: numberFlag('--guidance', flags.guidance, RANGES.guidance),
         temperature: numberFlag('--temperature', flags.temperature, RANGES.temperature),
+        anchor: numberFlag('--anchor', flags.anchor, RANGES.anchor),
         hints: texts.hints.map((text, k) => parseHintFlag(text, k + 1)),
         strokes: texts.strokes.map((text, k) => parseStrokeFlag(text, k + 1)),
         reference: flags.reference,
@@ -158,6 +161,7 @@ async function colorizeFiles(
 ): Promise<number> {
   const started = performance.now();
   const pack = await loadModelPack(settings.model, session);
+  checkOptionsForPack(settings, pack.manifest);
   if (pack.manifest.training.randomWeights) {
     process.stderr.write(`warning: model pack "${pack.name}" has random weights (a test pack): its output is not a colorization.\n`);
   }

@@ -65,6 +65,7 @@ export interface EvalFlags {
   scheduler?: SchedulerName;
   guidance?: string;
   temperature?: string;
+  anchor?: string;
   strength?: string;
   prompt?: string;
 }
@@ -116,6 +117,7 @@ export function registerEvalCommand(program: Command): void {
     .addOption(new Option('--scheduler <name>', 'scheduler').choices([...SCHEDULER_NAMES]))
     .option('--guidance <scale>', 'classifier-free guidance scale')
     .option('--temperature <t>', "noise temperature: 0 the most likely colors, 1 the model's full spread (default: the pack's)")
+    .option('--anchor <a>', "how much samples lean on the pack's semantic colour guess, 0 = pure noise (default: the pack's)")
     .option('--strength <s>', 'chroma strength 0..2 at constant L and hue (default: the pack\'s)')
     .option('--prompt <text>', 'prompt for every image')
     .option('--adherence', 'prompt adherence: colorize with "<color> <object>" for 8 colors and check the dominant color of the object\'s region')
@@ -160,7 +162,7 @@ export async function runEvalCommand(flags: EvalFlags, deps: EvalDeps = {}): Pro
     throw new OptionsError('give --pred <dir> to score predictions, or --run to colorize the ground truths (see --help)');
   }
   if (flags.pred !== undefined) {
-    for (const name of ['size', 'limit', 'model', 'steps', 'samples', 'seed', 'scheduler', 'guidance', 'temperature', 'strength', 'prompt', 'objects'] as const) {
+    for (const name of ['size', 'limit', 'model', 'steps', 'samples', 'seed', 'scheduler', 'guidance', 'temperature', 'anchor', 'strength', 'prompt', 'objects'] as const) {
       if (flags[name] !== undefined) throw new OptionsError(`--${name} applies to --run and --adherence, not to --pred`);
     }
   } else if (flags.resize === true) {
@@ -271,6 +273,7 @@ function colorizeOptionsOf(flags: EvalFlags): EvalColorizeOptions {
   if (flags.scheduler !== undefined) o.scheduler = flags.scheduler;
   if (flags.guidance !== undefined) o.guidance = parseNumberFlag('guidance', flags.guidance, ...optionRange('guidance'));
   if (flags.temperature !== undefined) o.temperature = parseNumberFlag('temperature', flags.temperature, ...optionRange('temperature'));
+  if (flags.anchor !== undefined) o.anchor = parseNumberFlag('anchor', flags.anchor, ...optionRange('anchor'));
   if (flags.strength !== undefined) o.strength = parseNumberFlag('strength', flags.strength, ...optionRange('strength'));
   if (flags.prompt !== undefined) o.prompt = flags.prompt;
   if (flags.grounding === false) o.detector = async () => [];
@@ -278,7 +281,7 @@ function colorizeOptionsOf(flags: EvalFlags): EvalColorizeOptions {
 }
 
 /** [min, max] of a numeric colorize option, read from the one options schema (no limits written twice). */
-export function optionRange(name: 'steps' | 'samples' | 'seed' | 'guidance' | 'temperature' | 'strength'): [number, number] {
+export function optionRange(name: 'steps' | 'samples' | 'seed' | 'guidance' | 'temperature' | 'anchor' | 'strength'): [number, number] {
   const number = ColorizeOptionsSchema.shape[name].unwrap();
   return [number.minValue ?? -Infinity, number.maxValue ?? Infinity];
 }
@@ -308,7 +311,7 @@ export function renderText(report: EvalReport): string {
   const parts: string[] = [];
   if (report.settings) {
     const s = report.settings;
-    parts.push(`model ${s.model} · ${s.steps} steps · ${s.scheduler} · guidance ${s.guidance} · temperature ${s.temperature} · seed ${s.seed} · size ${report.size === 0 ? 'as is' : `${report.size}²`}`);
+    parts.push(`model ${s.model} · ${s.steps} steps · ${s.scheduler} · guidance ${s.guidance} · temperature ${s.temperature} · anchor ${s.anchor} · seed ${s.seed} · size ${report.size === 0 ? 'as is' : `${report.size}²`}`);
   }
   if (report.seconds) {
     parts.push(`${report.seconds.perImage.toFixed(2)} s per image (denoising ${report.seconds.denoisePerImage.toFixed(2)} s)`);

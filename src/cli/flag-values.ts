@@ -15,7 +15,7 @@ export interface NumberRange {
   integer: boolean;
 }
 
-type NumericField = 'samples' | 'seed' | 'steps' | 'guidance' | 'temperature' | 'strength' | 'quality' | 'maxPixels' | 'decodeMaxPixels';
+type NumericField = 'samples' | 'seed' | 'steps' | 'guidance' | 'temperature' | 'anchor' | 'strength' | 'quality' | 'maxPixels' | 'decodeMaxPixels';
 
 /** A zod number's bounds, through its optional/default wrappers. */
 function rangeOf(field: NumericField): NumberRange {
@@ -30,6 +30,7 @@ export const RANGES: Readonly<Record<NumericField | 'threads', NumberRange>> = {
   steps: rangeOf('steps'),
   guidance: rangeOf('guidance'),
   temperature: rangeOf('temperature'),
+  anchor: rangeOf('anchor'),
   strength: rangeOf('strength'),
   quality: rangeOf('quality'),
   maxPixels: { ...rangeOf('maxPixels'), min: 1 },
@@ -75,6 +76,7 @@ const FLAGS: Record<string, string> = {
   scheduler: '--scheduler',
   guidance: '--guidance',
   temperature: '--temperature',
+  anchor: '--anchor',
   reference: '--reference',
   palette: '--palette',
   strength: '--strength',

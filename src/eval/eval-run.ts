@@ -14,7 +14,7 @@ export type ColorizeFn = (input: ColorizeInput, options: ColorizeOptions) => Pro
 /** Colorize settings eval passes through (a subset of ColorizeOptions; output is always PNG). */
 export type EvalColorizeOptions = Pick<
   ColorizeOptions,
-  'model' | 'steps' | 'samples' | 'seed' | 'scheduler' | 'guidance' | 'temperature' | 'strength' | 'prompt' | 'negativePrompt' | 'session' | 'detector'
+  'model' | 'steps' | 'samples' | 'seed' | 'scheduler' | 'guidance' | 'temperature' | 'anchor' | 'strength' | 'prompt' | 'negativePrompt' | 'session' | 'detector'
 >;
 
 /** Default seed: eval runs must be repeatable, so the seed is fixed unless one is given. */
@@ -68,7 +68,7 @@ export interface EvalRunResult {
   systems: [SystemScores, SystemScores];
   rows: SheetRow[];
   /** Settings the pipeline reported for the first image (pack, steps, scheduler, guidance, temperature, seed). */
-  settings: Pick<ColorizeResult, 'model' | 'steps' | 'scheduler' | 'guidance' | 'temperature' | 'seed'> | null;
+  settings: Pick<ColorizeResult, 'model' | 'steps' | 'scheduler' | 'guidance' | 'temperature' | 'anchor' | 'seed'> | null;
   seconds: { total: number; perImage: number; denoisePerImage: number };
 }
 
@@ -87,7 +87,7 @@ export async function evalRun(options: EvalRunOptions): Promise<EvalRunResult> {
     const seconds = (performance.now() - started) / 1000;
     colorizeSeconds += seconds;
     denoiseSeconds += result.timings.denoiseMs / 1000;
-    settings ??= { model: result.model, steps: result.steps, scheduler: result.scheduler, guidance: result.guidance, temperature: result.temperature, seed: result.seed };
+    settings ??= { model: result.model, steps: result.steps, scheduler: result.scheduler, guidance: result.guidance, temperature: result.temperature, anchor: result.anchor, seed: result.seed };
     const samples = await decodeSamples(result);
     const baseline = grayOf(image.lab);
     model.push(scoreImage(image.name, image.gt, samples));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SCHEDULER_NAMES } from '../schedulers/scheduler.js';
 import { TEMPERATURE_MAX } from '../schedulers/temperature.js';
+import { ANCHOR_MAX } from '../schedulers/anchor-schedule.js';
 
 /** Contract of a model pack's manifest.json (docs/model-pack.md). The Python exporter validates against its JSON Schema. */
 
@@ -30,8 +31,8 @@ export const ComponentSchema = z.object({
 
 export const COMPONENT_NAMES = ['textEncoder', 'grayEncoder', 'guider', 'prior', 'quantizer', 'decoder'] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
-/** Components a pack may leave out (older packs and the interim pack have neither a semantic encoder nor a detector). */
-export const OPTIONAL_COMPONENT_NAMES = ['semanticEncoder', 'detector'] as const;
+/** Components a pack may leave out (older packs and the interim pack have no semantic encoder, detector or anchor). */
+export const OPTIONAL_COMPONENT_NAMES = ['semanticEncoder', 'detector', 'anchor'] as const;
 export type OptionalComponentName = (typeof OPTIONAL_COMPONENT_NAMES)[number];
 
 const metricsRecord = z.record(z.string(), z.number());
@@ -98,6 +99,24 @@ export const ManifestSchema = z.object({
       origin: z.string().min(1),
     })
     .optional(),
+  /**
+   * The anchor: a frozen pretrained encoder and a trained head, from the gray photo ("lightness", fed like
+   * the semantic encoder's: through sourceSize to inputSize) to the colour latent ("latent") a run starts
+   * from, noised to a middle noise level (schedulers/anchor-schedule.ts). `default`: the anchor of a run
+   * that gives none (0 starts from pure noise).
+   */
+  anchor: z
+    .object({
+      default: z.number().min(0).max(ANCHOR_MAX),
+      inputSize: z.number().int().min(16).max(2048),
+      sourceSize: z.number().int().min(16).max(2048).optional(),
+      origin: z.string().min(1),
+    })
+    .refine((s) => s.sourceSize === undefined || s.sourceSize <= s.inputSize, {
+      message: 'anchor.sourceSize must not exceed anchor.inputSize',
+      path: ['sourceSize'],
+    })
+    .optional(),
   components: z.object({
     textEncoder: ComponentSchema,
     grayEncoder: ComponentSchema,
@@ -107,6 +126,7 @@ export const ManifestSchema = z.object({
     decoder: ComponentSchema,
     semanticEncoder: ComponentSchema.optional(),
     detector: ComponentSchema.optional(),
+    anchor: ComponentSchema.optional(),
   }),
   files: z.record(relativeFile, z.object({ sha256, bytes: z.number().int().nonnegative() })),
   training: z.object({
@@ -134,10 +154,44 @@ export const ManifestSchema = z.object({
     message: 'a pack has both "detector" and components.detector, or neither',
     path: ['detector'],
   })
+  .refine((m) => (m.anchor === undefined) === (m.components.anchor === undefined), {
+    message: 'a pack has both "anchor" and components.anchor, or neither',
+    path: ['anchor'],
+  })
   .superRefine((m, ctx) => {
     const problem = m.detector && m.components.detector ? detectorContractProblem(m.detector, m.components.detector) : undefined;
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `the detector's tensors: ${problem}`, path: ['components', 'detector'] });
+    const anchor = m.anchor && m.components.anchor ? anchorContractProblem(m, m.anchor, m.components.anchor) : undefined;
+    if (anchor !== undefined) ctx.addIssue({ code: 'custom', message: `the anchor's tensors: ${anchor}`, path: ['components', 'anchor'] });
   });
+
+/**
+ * The anchor's tensors: `lightness` [batch, 1, inputSize, inputSize] in, `latent` [batch, latent.channels, g, g]
+ * out, g the latent grid (workingSize / latent.downsample). Undefined when they match.
+ */
+export function anchorContractProblem(
+  m: { workingSize: number; latent: { channels: number; downsample: number } },
+  section: { inputSize: number },
+  component: { inputs: readonly TensorSpec[]; outputs: readonly TensorSpec[] },
+): string | undefined {
+  const g = m.workingSize / m.latent.downsample;
+  return tensorProblem([
+    ['lightness', [1, section.inputSize, section.inputSize], component.inputs],
+    ['latent', [m.latent.channels, g, g], component.outputs],
+  ]);
+}
+
+/** The first of `want` (name, dims after batch, where to look) that the component's specs do not match. */
+function tensorProblem(want: [string, (number | string)[], readonly TensorSpec[]][]): string | undefined {
+  for (const [name, dims, list] of want) {
+    const spec = list.find((t) => t.name === name);
+    const shape = spec?.shape.slice(1).join(', ');
+    if (spec === undefined || spec.dtype !== 'float32' || spec.shape.length !== dims.length + 1 || shape !== dims.join(', ')) {
+      return `${name} must be float32 [batch, ${dims.join(', ')}], the manifest says ${spec === undefined ? 'nothing' : `${spec.dtype} [${spec.shape.join(', ')}]`}`;
+    }
+  }
+  return undefined;
+}
 
 /**
  * The detector's tensors as the runtime decodes them: `lightness` [batch, 1, S, S] in; `heatmap`
@@ -150,19 +204,11 @@ export function detectorContractProblem(
   const S = section.inputSize;
   const g = S / section.stride;
   if (!Number.isInteger(g)) return `inputSize ${S} is not a multiple of stride ${section.stride}`;
-  const want: [string, (number | string)[], readonly TensorSpec[]][] = [
+  return tensorProblem([
     ['lightness', [1, S, S], component.inputs],
     ['heatmap', [section.labels.length, g, g], component.outputs],
     ['boxes', [4, g, g], component.outputs],
-  ];
-  for (const [name, dims, list] of want) {
-    const spec = list.find((t) => t.name === name);
-    const shape = spec?.shape.slice(1).join(', ');
-    if (spec === undefined || spec.dtype !== 'float32' || spec.shape.length !== 4 || shape !== dims.join(', ')) {
-      return `${name} must be float32 [batch, ${dims.join(', ')}], the manifest says ${spec === undefined ? 'nothing' : `${spec.dtype} [${spec.shape.join(', ')}]`}`;
-    }
-  }
-  return undefined;
+  ]);
 }
 
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -8,6 +8,8 @@ export interface PackDefaults {
   steps: number;
   guidance: number;
   temperature: number;
+  /** 0 for packs without an anchor head. */
+  anchor: number;
 }
 
 /** A manifest's run defaults, read in one place (the run, the model listing and --help agree). */
@@ -17,5 +19,6 @@ export function packDefaults(m: Manifest): PackDefaults {
     steps: m.scheduler.defaultSteps,
     guidance: m.guidance.defaultScale,
     temperature: m.scheduler.defaultTemperature ?? DEFAULT_TEMPERATURE,
+    anchor: m.anchor?.default ?? 0,
   };
 }

@@ -144,6 +144,7 @@ export function runColorizeActor(actor: ColorizeActor, workspace: RunWorkspace):
             scheduler: run.scheduler,
             guidance: run.guidance,
             temperature: run.temperature,
+            anchor: run.anchor,
             model: run.model,
             prompt: { text: ctx.settings.prompt, negative: ctx.settings.negativePrompt, understood: run.understood },
             timings,

@@ -11,3 +11,4 @@ export { RuntimeOptionsSchema, validateRuntimeOptions, MAX_TILE_SIZE } from './r
 export { estimateRunMemory } from './estimate-memory.js';
 export { PIPELINE_STAGES } from './stages.js';
 export type * from './types.js';
+export { checkOptionsForPack } from './check-pack-options.js';

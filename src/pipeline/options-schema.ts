@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ColorHintSchema, ColorSchema, ColorStrokeSchema } from '../prompts/color-hint.js';
 import { SCHEDULER_NAMES } from '../schedulers/scheduler.js';
 import { TEMPERATURE_MAX } from '../schedulers/temperature.js';
+import { ANCHOR_MAX } from '../schedulers/anchor-schedule.js';
 
 // The hint shapes belong to prompts (which turns them into hint maps); re-exported as part of the options.
 export { ColorHintSchema, ColorSchema, ColorStrokeSchema, HEX_COLOR } from '../prompts/color-hint.js';
@@ -36,6 +37,12 @@ export const ColorizeOptionsSchema = z
      * alike), 1 the model's full spread. The pack's default when absent.
      */
     temperature: z.number().finite().min(0).max(TEMPERATURE_MAX).optional(),
+    /**
+     * How much a run leans on the pack's anchor (its semantic head's colour guess): 0 starts from pure noise,
+     * higher starts from the guess at a lower noise level, so samples stay closer to it. Only packs with an
+     * anchor head take a value above 0; the pack's default when absent.
+     */
+    anchor: z.number().finite().min(0).max(ANCHOR_MAX).optional(),
     hints: z.array(ColorHintSchema).max(256, 'at most 256 hints').default([]),
     strokes: z.array(ColorStrokeSchema).max(64, 'at most 64 strokes').default([]),
     /** Colors of this photo are transferred, matched by lightness and local texture, as hints. */

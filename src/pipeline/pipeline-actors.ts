@@ -10,11 +10,12 @@ import { buildHintMapFromPoints, encodeText, hexToAb, parsePrompt, promptWithout
 import type { HostTensor, OnnxModel } from '../runtime/index.js';
 import { createGenerator, randomSeed, sampleSeed } from '../random/index.js';
 import { concatBatch, tileBatch } from '../runtime/index.js';
-import { createScheduler, type SchedulerState } from '../schedulers/index.js';
+import { createScheduler, setAnchoredTimesteps, type SchedulerState } from '../schedulers/index.js';
 import { packDetector } from '../detect/index.js';
-import { decodeAb, encodeGray, encodeSemantic, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
+import { anchorLatent, decodeAb, encodeGray, encodeSemantic, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { PreparedRun } from './pipeline-machine.js';
+import { checkOptionsForPack } from './check-pack-options.js';
 import { decodeSize } from './decode-size.js';
 import { readReference } from './read-reference.js';
 import type { RunWorkspace } from './run-workspace.js';
@@ -115,8 +116,12 @@ async function prepareWorkspace(
   const defaults = packDefaults(m);
   const schedulerName = settings.scheduler ?? defaults.scheduler;
   const steps = settings.steps ?? defaults.steps;
+  checkOptionsForPack(settings, m);
+  const anchor = settings.anchor ?? defaults.anchor;
   const scheduler = createScheduler(schedulerName, pack.schedulerConfig);
-  scheduler.setTimesteps(steps);
+  const begin = setAnchoredTimesteps(scheduler, steps, anchor);
+  if (begin > 0) scheduler.setBeginIndex(begin);
+  const timesteps = Array.from(scheduler.timesteps, Number).slice(begin);
   ws.scheduler = scheduler;
 
   const guidance = settings.guidance ?? defaults.guidance;
@@ -128,7 +133,7 @@ async function prepareWorkspace(
     width,
     height,
     samples: n,
-    evaluations: scheduler.timesteps.length,
+    evaluations: timesteps.length,
     guided,
     texts: texts.length,
     decodeMaxPixels: settings.decodeMaxPixels,
@@ -149,6 +154,7 @@ async function prepareWorkspace(
   const grayLatent = await encodeGray(pack, workingL);
   throwIfCancelled(signal, ws.runtime.signal);
   const semantic = await encodeSemantic(pack, L, width, height);
+  ws.anchorLatent = anchor > 0 ? await anchorLatent(pack, L, width, height) : undefined;
   ws.conditioning = {
     hidden,
     grayLatent: tileBatch(grayLatent, batch),
@@ -169,8 +175,9 @@ async function prepareWorkspace(
     scheduler: schedulerName,
     guidance,
     temperature,
+    anchor,
     model: m.name,
-    timesteps: Array.from(scheduler.timesteps, Number),
+    timesteps,
     understood,
     readMs,
   };
@@ -227,11 +234,13 @@ export function createPipelineActors(ws: RunWorkspace) {
       const pack = await ensurePack(ws, input.settings);
       const dims = latentDims(pack, input.settings.samples);
       const per = dims[1] * dims[2] * dims[3];
-      const latent = new Float32Array(dims[0] * per);
+      const noise = new Float32Array(dims[0] * per);
+      ws.generators!.forEach((g, k) => g.fillNormal(noise, k * per, per));
       // Temperature scales the draws, not the generator: a run at 0.5 starts from the same noise pattern as at 1.
-      const sigma = ws.scheduler!.initNoiseSigma * run.temperature;
-      ws.generators!.forEach((g, k) => g.fillNormal(latent, k * per, per));
-      for (let i = 0; i < latent.length; i++) latent[i] *= sigma;
+      const sigma = ws.anchorLatent === undefined ? ws.scheduler!.initNoiseSigma * run.temperature : run.temperature;
+      for (let i = 0; i < noise.length; i++) noise[i] *= sigma;
+      // Anchored: every sample starts from the anchor latent noised to the run's first timestep.
+      const latent = ws.anchorLatent === undefined ? noise : ws.scheduler!.addNoise(tileBatch(ws.anchorLatent, dims[0]).data, noise, run.timesteps[0]);
       return { ...run, latent: Array.from(latent), rng: ws.generators!.map((g) => g.state()), schedulerState: ws.scheduler!.getState(), prepareMs: performance.now() - started - run.readMs };
     }),
 

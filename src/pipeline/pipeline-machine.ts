@@ -29,7 +29,10 @@ export interface PreparedRun {
   scheduler: SchedulerName;
   guidance: number;
   temperature: number;
+  /** How far the run started from the pack's anchor latent (0: pure noise; anchor-schedule.ts). */
+  anchor: number;
   model: string;
+  /** The timesteps the run takes (an anchored run: the last `steps` of a longer schedule). */
   timesteps: number[];
   latent: number[];
   /** Each sample's noise-generator position after drawing `latent` (RandomGenerator.state()). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OptionsError } from '../errors/index.js';
-import { SCHEDULER_NAMES, SchedulerStateSchema } from '../schedulers/index.js';
+import { ANCHOR_MAX, SCHEDULER_NAMES, SchedulerStateSchema } from '../schedulers/index.js';
 import { ColorizeOptionsSchema } from './options-schema.js';
 import type { PipelineContext, ResumableState } from './pipeline-machine.js';
 import { RESUMABLE_STATES, STAGE_ACTORS } from './pipeline-machine.js';
@@ -27,6 +27,8 @@ const RunSchema = z
     guidance: z.number().finite(),
     // Snapshots taken before temperature existed ran at 1.
     temperature: z.number().finite().min(0).default(1),
+    // Snapshots taken before anchors existed started from pure noise.
+    anchor: z.number().finite().min(0).max(ANCHOR_MAX).default(0),
     model: z.string(),
     timesteps: z.array(z.number().finite()),
     understood: z.array(z.looseObject({ color: z.string(), ab: z.tuple([z.number(), z.number()]), target: z.string(), phrase: z.string() })),
@@ -74,7 +76,13 @@ export const PersistedSnapshotSchema = z
     const s = c.schedulerState;
     if (s === null) return issue(['context', 'schedulerState'], 'a denoising snapshot holds the scheduler state');
     if (s.name !== run.scheduler) issue(['context', 'schedulerState', 'name'], `the run uses ${run.scheduler}`);
-    if (s.stepIndex !== (c.step === 0 ? -1 : c.step)) issue(['context', 'schedulerState', 'stepIndex'], `the run is at step ${c.step}`);
+    // An anchored run takes the tail of its scheduler's timesteps: its steps count from that offset.
+    const offset = s.timesteps.length - total;
+    if (offset < 0 || run.timesteps.some((t, i) => Math.fround(t) !== Math.fround(s.timesteps[offset + i]))) {
+      return issue(['context', 'run', 'timesteps'], "the run's timesteps are not the end of its scheduler's");
+    }
+    const expected = c.step === 0 && offset === 0 ? -1 : offset + c.step;
+    if (s.stepIndex !== expected) issue(['context', 'schedulerState', 'stepIndex'], `the run is at step ${c.step}`);
   });
 
 /**

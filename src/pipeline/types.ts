@@ -90,6 +90,8 @@ export interface ColorizeResult {
   guidance: number;
   /** Noise temperature used (the request's or the pack's default). */
   temperature: number;
+  /** How far the run started from the pack's anchor latent (the request's or the pack's default; 0 without one). */
+  anchor: number;
   model: string;
   prompt: { text: string; negative: string; understood: ColorIntent[] };
   timings: StageTimings;

@@ -76,6 +76,7 @@ export const JobResultSchema = z
     scheduler: z.enum(SCHEDULER_NAMES),
     guidance: z.number(),
     temperature: z.number().describe('noise temperature used (the request\'s or the pack\'s default)'),
+    anchor: z.number().describe('how far the run started from the pack\'s anchor latent (the request\'s or the pack\'s default; 0 without an anchor head)'),
     model: z.string(),
     prompt: z.object({ text: z.string(), negative: z.string(), understood: z.array(ColorIntentSchema) }),
     timings: z.record(z.string(), z.number()).describe('milliseconds per stage: readMs, loadMs, prepareMs, denoiseMs, decodeMs, upsampleMs, fuseMs, encodeMs, totalMs, modelMs'),

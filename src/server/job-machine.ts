@@ -31,6 +31,7 @@ export interface ResultSummary {
   scheduler: SchedulerName;
   guidance: number;
   temperature: number;
+  anchor: number;
   model: string;
   prompt: { text: string; negative: string; understood: ColorIntent[] };
   timings: StageTimings;

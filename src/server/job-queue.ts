@@ -344,6 +344,7 @@ export function summarize(result: ColorizeResult): ResultSummary {
     scheduler: result.scheduler,
     guidance: result.guidance,
     temperature: result.temperature,
+    anchor: result.anchor,
     model: result.model,
     prompt: { text: result.prompt.text, negative: result.prompt.negative, understood: [...result.prompt.understood] },
     timings: { ...result.timings },

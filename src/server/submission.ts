@@ -4,6 +4,8 @@ import { isColorWizardError } from '../errors/index.js';
 import { estimateRunMemory } from '../pipeline/estimate-memory.js';
 import { optionLabel } from '../prompts/color-hint.js';
 import { ColorizeOptionsSchema, type ColorizeSettings } from '../pipeline/options-schema.js';
+import { checkOptionsForPack } from '../pipeline/check-pack-options.js';
+import { readManifestSync, resolvePackDir } from '../packs/index.js';
 import { JsonSubmissionSchema } from './api-schemas.js';
 import { checkSteering, sizeOf } from './check-steering.js';
 import { HttpError, toHttpError } from './http-errors.js';
@@ -200,6 +202,11 @@ export async function checkSubmission(raw: RawSubmission, checks: SubmissionChec
   }
   const webhook = checkWebhookUrl(raw.webhook, { allow: checks.webhookAllow });
   options.model = await resolveModel(options.model, checks);
+  if (options.anchor !== undefined && options.anchor > 0) {
+    // Refused before queueing (the run checks again): a pack without an anchor head cannot take one.
+    const manifest = readManifestSync(resolvePackDir(options.model));
+    if (manifest !== undefined) checkOptionsForPack(options, manifest);
+  }
 
   const image = raw.image;
   if (image === undefined || image.length === 0) throw new HttpError(400, 'BAD_REQUEST', 'no image: send a non-empty "image"');

@@ -81,7 +81,7 @@ export const WEB_PAGE_SCRIPT = String.raw`
     (values || []).forEach(function (value) { select.append(h('option', { value: value, text: (names && names[value]) || value })); });
   }
   function applyLimits() {
-    ['samples', 'seed', 'steps', 'guidance', 'temperature', 'strength', 'quality'].forEach(function (name) { setNumberLimits($(name), spec(name)); });
+    ['samples', 'seed', 'steps', 'guidance', 'temperature', 'anchor', 'strength', 'quality'].forEach(function (name) { setNumberLimits($(name), spec(name)); });
     setNumberLimits($('hint-radius'), itemSpec('hints', 'radius'));
     setNumberLimits($('stroke-width'), itemSpec('strokes', 'width'));
     if (spec('prompt').maxLength) $('prompt').maxLength = spec('prompt').maxLength;
@@ -130,6 +130,7 @@ export const WEB_PAGE_SCRIPT = String.raw`
     $('steps').placeholder = d.steps !== undefined ? 'default ' + d.steps : 'default';
     $('guidance').placeholder = d.guidance !== undefined ? 'default ' + d.guidance : 'default';
     $('temperature').placeholder = d.temperature !== undefined ? 'default ' + d.temperature : 'default';
+    $('anchor').placeholder = d.anchor !== undefined ? 'default ' + d.anchor : 'default';
     $('scheduler').options[0].textContent = d.scheduler ? 'pack default (' + d.scheduler + ')' : 'pack default';
   }
   $('model').addEventListener('change', showPackDefaults);
@@ -188,6 +189,8 @@ export const WEB_PAGE_SCRIPT = String.raw`
     if (guidance !== undefined) o.guidance = guidance;
     var temperature = readNumber($('temperature'), 'Temperature', spec('temperature'), true);
     if (temperature !== undefined) o.temperature = temperature;
+    var anchor = readNumber($('anchor'), 'Anchor', spec('anchor'), true);
+    if (anchor !== undefined) o.anchor = anchor;
     o.strength = readNumber($('strength'), 'Strength', spec('strength'), false);
     if ($('format').value) o.format = $('format').value;
     if (isLossy(o.format)) o.quality = readNumber($('quality'), 'Quality', spec('quality'), false);

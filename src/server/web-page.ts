@@ -27,6 +27,7 @@ const WEB_PAGE_BODY = /* html */ `
         <label>Steps <input id="steps" type="number" inputmode="numeric" placeholder="default"></label>
         <label>Guidance <input id="guidance" type="number" inputmode="decimal" placeholder="default"></label>
         <label>Temperature <input id="temperature" type="number" inputmode="decimal" step="0.05" placeholder="default" title="0: the most likely colors, every sample alike; 1: the model's full spread"></label>
+        <label>Anchor <input id="anchor" type="number" inputmode="decimal" step="0.05" placeholder="default" title="how much samples lean on the pack's semantic colour guess: 0 start from pure noise (packs with an anchor head only)"></label>
       </div>
       <div class="field">
         <label for="seed">Seed</label>

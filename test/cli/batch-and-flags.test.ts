@@ -42,6 +42,7 @@ describe('--help (item 7)', () => {
     expect(text).toContain(`(default: ${manifest.scheduler.default} with ${manifest.name};`);
     expect(text).toContain(`(default: ${manifest.guidance.defaultScale} with ${manifest.name};`);
     expect(text).toMatch(new RegExp(`--temperature <t> how far samples stray, 0–2: .*\\(default: ${manifest.scheduler.defaultTemperature ?? 1} with ${manifest.name};`));
+    expect(text).toMatch(new RegExp(`--anchor <a> how much samples lean on the pack's semantic colour guess, 0–0\\.9: .*\\(default: ${manifest.anchor?.default ?? 0} with ${manifest.name};`));
     expect(text).toMatch(/--format <fmt> output format \(choices: .*default: "png"\)/);
     expect(text).toContain('(default: 92)');
     expect(text).not.toContain('(default: [])');
@@ -57,6 +58,8 @@ describe('plain messages for bad flags (item 7)', () => {
       [['--steps', '2.5'], /--steps "2\.5" is not a whole number: give a whole number from 1 to 500\./],
       [['--guidance', ''], /--guidance "" is not a number: give a number from 0 to 30\./],
       [['--temperature', '3'], /--temperature "3" is out of range: give a number from 0 to 2\./],
+      [['--anchor', '0.95'], /--anchor "0\.95" is out of range: give a number from 0 to 0\.9\./],
+      [['--anchor', '0.5'], /anchor 0\.5: pack cw-tiny-random has no anchor head; leave anchor out or use 0\./],
       [['--threads', '1000'], /--threads "1000" is out of range: give a whole number from 0 to 64\./],
       [['--hint', '1,x,red'], /--hint 1 "1,x,red": y "x" is not a number/],
     ];

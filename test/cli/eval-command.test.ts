@@ -124,7 +124,7 @@ describe('eval --run (fake colorizer)', () => {
     ]);
     const text = out.join('');
     expect(text).toMatch(/metric +model +gray/);
-    expect(text).toMatch(/^model x · 3 steps · ddim · guidance 2\.5 · temperature 0\.5 · seed 7 · size 12²/);
+    expect(text).toMatch(/^model x · 3 steps · ddim · guidance 2\.5 · temperature 0\.5 · anchor 0 · seed 7 · size 12²/);
   });
 
   it('--steering asks "<colour> <object>" on what the detector finds, alone when hints and reference are off', async () => {

@@ -56,6 +56,7 @@ describe('runE2eBench', () => {
         scheduler: 'ddim',
         guidance: 2.5,
         temperature: 1,
+        anchor: 0,
         model: 'tiny',
         prompt: { text: '', negative: '', understood: [] },
         // Denoising takes 10 ms per sample.

@@ -32,6 +32,7 @@ export function fakeColorize(chroma: (prompt: string, sample: number) => [number
       scheduler: options.scheduler ?? 'ddim',
       guidance: options.guidance ?? 1,
       temperature: options.temperature ?? 1,
+      anchor: options.anchor ?? 0,
       model: options.model ?? 'fake-pack',
       prompt: { text: options.prompt ?? '', negative: '', understood: [] },
       timings: zero,

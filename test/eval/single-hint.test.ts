@@ -46,6 +46,7 @@ function hintPainter(edge: number): ColorizeFn & { calls: ColorizeOptions[] } {
       scheduler: 'ddim',
       guidance: 1,
       temperature: 1,
+      anchor: 0,
       model: 'fake',
       prompt: { text: '', negative: '', understood: [] },
       timings: zero,

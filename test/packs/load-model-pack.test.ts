@@ -81,6 +81,19 @@ describe('loadModelPack', () => {
     await expectPackError(wider, /sourceSize must not exceed/);
   });
 
+  it('refuses an anchor section without its component, or with tensors off the contract', async () => {
+    const section = { default: 0.5, inputSize: 64, sourceSize: 32, origin: 'test' };
+    const anchorSpec = (m: Record<string, any>, size: number) => ({
+      ...m.components.grayEncoder,
+      inputs: [{ name: 'lightness', dtype: 'float32', shape: ['batch', 1, size, size] }],
+      outputs: [{ name: 'latent', dtype: 'float32', shape: ['batch', m.latent.channels, 8, 8] }],
+    });
+    await expectPackError(broken((m) => { m.anchor = section; }), /"anchor" and components\.anchor/);
+    await expectPackError(broken((m) => { m.anchor = section; m.components.anchor = anchorSpec(m, 32); }), /anchor's tensors: lightness must be float32 \[batch, 1, 64, 64\]/);
+    await expectPackError(broken((m) => { m.anchor = { ...section, default: 0.95 }; m.components.anchor = anchorSpec(m, 64); }), /anchor\.default/);
+    await expectPackError(broken((m) => { m.anchor = { ...section, sourceSize: 128 }; m.components.anchor = anchorSpec(m, 64); }), /anchor\.sourceSize must not exceed/);
+  });
+
   /** A detector section and component in a tiny-pack copy, the component's file being `file` (written here). */
   const withDetector = (file: string, bytes?: Buffer) =>
     broken((m) => {

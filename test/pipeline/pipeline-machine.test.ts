@@ -17,6 +17,7 @@ const run = (steps: number): PreparedRun & { readMs: number; prepareMs: number }
   scheduler: 'ddim',
   guidance: 1,
   temperature: 1,
+  anchor: 0,
   model: 'fake',
   timesteps: Array.from({ length: steps }, (_, i) => 999 - i * 100),
   latent: [0, 0],

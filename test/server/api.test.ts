@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { InputImageError, ModelRunError } from '../../src/errors/index.js';
 import { ErrorBodySchema, HealthSchema, JobSchema, ModelListSchema } from '../../src/server/api-schemas.js';
 import { createServer, type CreateServerOptions } from '../../src/server/index.js';
+import { TINY_PACK } from '../helpers/tiny-pack.js';
 import { FakeLibrary, grayPng, multipart, waitFor } from './helpers.js';
 
 const MODELS = [
@@ -143,6 +144,15 @@ describe('error statuses', () => {
     expectError(await app.inject({ method: 'POST', url: '/v1/colorizations', headers: { 'content-type': 'application/json' }, payload: '{"image":' }), 400, 'BAD_REQUEST');
     const unknownModel = expectError(await submit(app, { model: '/etc' }), 400, 'OPTIONS');
     expect(unknownModel.message).toContain('available: cw-fake, cw-other');
+  });
+
+  it('400 before queueing for an anchor the chosen pack cannot take (no anchor head)', async () => {
+    const tiny = { name: 'cw-tiny-random', path: TINY_PACK, description: 'tiny', workingSize: 32, isDefault: true };
+    const { app, fake } = await server({ listModels: async () => [tiny] });
+    const refused = expectError(await submit(app, { model: 'cw-tiny-random', anchor: 0.5 }), 400, 'OPTIONS');
+    expect(refused.message).toMatch(/has no anchor head/);
+    expect(fake.calls).toBe(0);
+    expect((await submit(app, { model: 'cw-tiny-random', anchor: 0 })).statusCode).toBe(202);
   });
 
   it('413 beyond the body limit (JSON, raw and multipart)', async () => {

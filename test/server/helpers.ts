@@ -147,6 +147,7 @@ export class FakeLibrary {
       scheduler: options.scheduler ?? 'ddim',
       guidance: options.guidance ?? 3,
       temperature: options.temperature ?? 1,
+      anchor: options.anchor ?? 0,
       model: options.model ?? 'fake',
       prompt: { text: options.prompt ?? '', negative: options.negativePrompt ?? '', understood: [] },
       timings: { readMs: 0, loadMs: 0, prepareMs: 0, denoiseMs: 1, upsampleMs: 0, decodeMs: 0, fuseMs: 0, encodeMs: 0, totalMs: 1, modelMs: 1 },

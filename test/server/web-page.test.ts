@@ -102,7 +102,7 @@ describe.skipIf(!hasChromium)(title, () => {
     // The tiny pack's real listing, and a second entry so the page shows its model choice.
     const listModels = async () => {
       const tiny = (await catalog.listModels!()).filter((m) => m.name === 'cw-tiny-random');
-      return [...tiny, { name: 'cw-test-b', path: TINY_PACK, defaults: { scheduler: 'ddim', steps: 12, guidance: 1.5, temperature: 0.4 } }];
+      return [...tiny, { name: 'cw-test-b', path: TINY_PACK, defaults: { scheduler: 'ddim', steps: 12, guidance: 1.5, temperature: 0.4, anchor: 0.5 } }];
     };
     app = await createServer({ colorize: fake.colorize, listModels, probe: catalog.probe, model: TINY_PACK });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -194,6 +194,7 @@ describe.skipIf(!hasChromium)(title, () => {
     expect(await page.getAttribute('#seed', 'max')).toBe(String(limits.seed.maximum));
     expect(await page.getAttribute('#guidance', 'max')).toBe(String(limits.guidance.maximum));
     expect(await page.getAttribute('#temperature', 'max')).toBe(String(limits.temperature.maximum));
+    expect(await page.getAttribute('#anchor', 'max')).toBe(String(limits.anchor.maximum));
     expect(await page.inputValue('#samples')).toBe(String(limits.samples.default));
     expect(await page.locator('#format option').evaluateAll((os: any[]) => os.map((o) => o.value))).toEqual(limits.format.enum);
     // The default pack's own defaults show as placeholders; the model choice updates them.
@@ -201,6 +202,7 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.selectOption('#model', 'cw-test-b');
     expect(await page.getAttribute('#steps', 'placeholder')).toBe('default 12');
     expect(await page.getAttribute('#temperature', 'placeholder')).toBe('default 0.4');
+    expect(await page.getAttribute('#anchor', 'placeholder')).toBe('default 0.5');
     await page.selectOption('#model', '');
 
     await addPhotos([{ name: 'photo.png', buffer: grayPng(240, 160) }]);
@@ -223,6 +225,10 @@ describe.skipIf(!hasChromium)(title, () => {
     await page.click('#colorize');
     await expect.poll(() => page.textContent('#form-error')).toContain('Temperature must be a number from 0 to 2');
     await page.fill('#temperature', '');
+    await page.fill('#anchor', '0.95');
+    await page.click('#colorize');
+    await expect.poll(() => page.textContent('#form-error')).toContain('Anchor must be a number from 0 to 0.9');
+    await page.fill('#anchor', '');
     await page.fill('#palette', '#aa3322, #zz0000');
     await page.click('#colorize');
     await expect.poll(() => page.textContent('#form-error')).toContain('\u201c#zz0000\u201d is not a color');

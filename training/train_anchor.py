@@ -1,0 +1,207 @@
+"""Train the anchor head (anchor.py) on cached semantic features, then score it in the PyTorch mirror.
+
+  nice /usr/bin/python3 training/train_anchor.py --weights models/cw-semantic/weights/weights.0.pt \
+      --features training/features-incv3 --steps 3000 --out training/runs/anchor/anchor.pt
+  /usr/bin/python3 training/train_anchor.py --weights W --load training/runs/anchor/anchor.pt --steps 0 \
+      --score val --anchors 0 0.5 0.7
+
+Targets: each training photo's colour latent at working size (the VQ-VAE encoder of the weights, times
+latent_scale: the x0 their diffusion learned), L1, batch 64, AdamW with the rate decaying along a cosine,
+photo and features flipped together at random. The features (cache_semantic.py) may be another backbone's
+than the guider reads: the anchor keeps its encoder's semantic state and ships with it (export_anchor.py).
+`--score val|dev`: the head alone (its latent quantized and decoded with the exact L) and runs anchored at
+each `--anchors` value (4 DDIM steps, empty prompt), beside gray; val = held-out training-split photos (pick
+settings there), dev = eval-dev center-cropped to 256 (report only; the product's eval --run is the judge).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from anchor import AnchorHead, attach_anchor  # noqa: E402
+from cache_semantic import CACHE_SIZE, open_features  # noqa: E402
+from checkpoint import load_model, torch_load  # noqa: E402
+from colors import srgb_to_lab  # noqa: E402
+from data import PhotoSet, resize, to_model_lab  # noqa: E402
+from eval import DEFAULT_EVAL, ciede2000, colorfulness, load_eval_images, merge_exact_l, psnr  # noqa: E402
+from pipeline import decode_ab, sample_latents  # noqa: E402
+from semantic import semantic_features  # noqa: E402
+
+
+@torch.no_grad()
+def latent_targets(model, photos, rows, chunk=256):
+    """Every training photo's scaled colour latent at working size, computed once (the encoder is the slow
+    part of a step; a flipped photo's latent is taken as the flipped latent)."""
+    S = model.cfg.working_size
+    out = torch.empty(rows, model.cfg.latent_channels, S // 4, S // 4, dtype=torch.float16)
+    t0 = time.time()
+    for i in range(0, rows, chunk):
+        idx = np.arange(i, min(rows, i + chunk))
+        lab = to_model_lab(resize(photos._gather(idx, "cpu"), (S, S)))
+        out[i:i + len(idx)] = (model.vqvae.encode(lab) * model.latent_scale).half()
+    print(f"latent targets of {rows} photos in {time.time() - t0:.0f}s", flush=True)
+    return out
+
+
+def train(model, photos, feats, rows, steps, batch, lr, seed=0, log_every=100, decoded=False, init=None):
+    """decoded: L1 on the chroma the runtime would decode from the head's latent (quantized, straight-through)
+    against the photo's, instead of L1 on the latent. The mean of latents does not decode to the mean colour
+    (the decoder is not linear), so the latent loss's optimum decodes greyer; the decoded loss is what the
+    colours are judged by, at about 40x the cost per step (the decoder runs forward and back)."""
+    torch.manual_seed(seed)
+    rng = np.random.RandomState(seed)
+    S = model.cfg.working_size
+    targets = None if decoded else latent_targets(model, photos, rows)
+    head = AnchorHead(feats.shape[1], model.cfg.latent_channels)
+    if init is not None:
+        head.load_state_dict(init)
+    for p in model.parameters():
+        p.requires_grad_(False)
+    opt = torch.optim.AdamW(head.parameters(), lr=lr)
+    t0, run = time.time(), 0.0
+    for step in range(steps):
+        for g in opt.param_groups:
+            g["lr"] = lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * step / steps)))
+        idx = np.sort(rng.randint(0, rows, batch))
+        sem = torch.from_numpy(np.asarray(feats[idx], dtype=np.float32))
+        flip = torch.from_numpy(rng.rand(batch) < 0.5)[:, None, None, None]
+        sem = torch.where(flip, sem.flip(-1), sem)
+        if decoded:
+            lab = to_model_lab(resize(photos._gather(idx, "cpu"), (S, S)))
+            lab = torch.where(flip, lab.flip(-1), lab)
+            z = head(sem) / model.latent_scale
+            q = z + (model.vqvae.quantizer.quantize(z) - z).detach()
+            loss = F.l1_loss(model.vqvae.decode(q, lab[:, :1]), lab[:, 1:])
+        else:
+            z0 = targets[idx].float()
+            loss = F.l1_loss(head(sem), torch.where(flip, z0.flip(-1), z0))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        run = 0.98 * run + 0.02 * float(loss) if step else float(loss)
+        if (step + 1) % log_every == 0 or step + 1 == steps:
+            print(f"step {step + 1}/{steps} loss {run:.4f} ({time.time() - t0:.0f}s)", flush=True)
+    return head.eval(), time.time() - t0
+
+
+def score_images(name: str, shards: str, limit: int):
+    """(L, sRGB ground truth) pairs: val photos (128 px squares) or eval-dev center crops of 256."""
+    if name == "val":
+        photos = PhotoSet(shards, "val", CACHE_SIZE)
+        n = min(limit or len(photos), len(photos))
+        rgb = photos._gather(np.arange(n), "cpu")
+        return [(r.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8) for r in rgb]
+    out = []
+    for _, _, rgb in load_eval_images(DEFAULT_EVAL, 256, limit):
+        h, w = rgb.shape[:2]
+        y, x = (h - 256) // 2, (w - 256) // 2
+        out.append(rgb[y:y + 256, x:x + 256])
+    return out
+
+
+@torch.no_grad()
+def score(model, tok, images, anchors, temperature, seeds, steps=4, batch=16):
+    S = model.cfg.working_size
+    gts = images
+    labs = [srgb_to_lab(g) for g in gts]
+    results = {}
+    variants = [("gray", None)] + [("head alone", -1.0)] + [(f"anchor {a:g}", a) for a in anchors]
+    for name, a in variants:
+        rows = []
+        for seed in (seeds if a is not None and a >= 0 else [0]):
+            for i in range(0, len(gts), batch):
+                chunk = labs[i:i + batch]
+                L = torch.from_numpy(np.stack([c[..., 0] for c in chunk])).float()[:, None]
+                l_full = L / 50.0 - 1.0
+                if a is None:
+                    ab = torch.zeros(L.shape[0], 2, *L.shape[-2:])
+                else:
+                    sem = semantic_features(model, l_full)
+                    init = model.anchor.latent(l_full)
+                    if a < 0:
+                        q = model.vqvae.quantizer.quantize(init / model.latent_scale)
+                    else:
+                        q = sample_latents(model, tok, resize(l_full, (S, S)), [""] * L.shape[0], steps=steps,
+                                           seed=seed + 1000 * i, semantic=sem, temperature=temperature,
+                                           init=init, anchor=a)
+                    ab = decode_ab(model, q, l_full)
+                for k in range(L.shape[0]):
+                    out = merge_exact_l(chunk[k][..., 0], ab[k].permute(1, 2, 0).numpy())
+                    gt = gts[i + k]
+                    rows.append((float(ciede2000(srgb_to_lab(out), chunk[k]).mean()), psnr(out, gt),
+                                 colorfulness(out), colorfulness(gt)))
+        r = np.array(rows)
+        results[name] = {"ciede2000": round(float(r[:, 0].mean()), 3), "psnr": round(float(r[:, 1].mean()), 3),
+                         "colorfulnessRatio": round(float(r[:, 2].mean() / r[:, 3].mean()), 3)}
+        print(name, results[name], flush=True)
+    return results
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--weights", required=True, help="slim weights or checkpoint whose VQ-VAE gives the targets")
+    ap.add_argument("--features", help="cache_semantic.py folder of the weights' own semantic features")
+    ap.add_argument("--shards", default=os.path.join(HERE, "shards"))
+    ap.add_argument("--steps", type=int, default=1500)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--decoded", action="store_true", help="L1 on the decoded chroma instead of the latent (slower)")
+    ap.add_argument("--init", help="start the head from this anchor.pt (same encoder features)")
+    ap.add_argument("--rows", type=int, default=0, help="train on the first N cached photos only (smoke tests)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--out", help="where the trained head goes (anchor.pt)")
+    ap.add_argument("--load", help="score this trained head instead of training one (with --steps 0)")
+    ap.add_argument("--score", choices=("val", "dev"), action="append", default=[])
+    ap.add_argument("--limit", type=int, default=0, help="first N scoring photos")
+    ap.add_argument("--anchors", type=float, nargs="*", default=[0.5])
+    ap.add_argument("--temperature", type=float, default=0.7)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0])
+    ap.add_argument("--json", help="write the scores here")
+    a = ap.parse_args(argv)
+    torch.set_num_threads(a.threads)
+    model, tok, ck = load_model(a.weights)
+    if a.steps:
+        if not a.features or not a.out:
+            raise SystemExit("training needs --features and --out")
+        state = torch_load(os.path.join(a.features, "semantic_state.pt"))
+        state = {k: state[k] for k in ("mean", "std", "basis", "input_size", "channels", "backbone") if k in state}
+        photos = PhotoSet(a.shards, "train", CACHE_SIZE)
+        rows = int(open(os.path.join(a.features, f"train-{len(photos)}.done")).read())
+        rows = min(rows, a.rows) if a.rows else rows
+        feats = open_features(a.features, "train", len(photos), state["channels"], state["input_size"] // 16)
+        init = torch_load(a.init)["weights"] if a.init else None
+        head, seconds = train(model, photos, feats, rows, a.steps, a.batch, a.lr, decoded=a.decoded, init=init,
+                              log_every=20 if a.decoded else 100)
+        saved = {"shape": head.shape, "weights": {k: v.detach().clone() for k, v in head.state_dict().items()},
+                 "steps": a.steps, "batch": a.batch, "objective": "decoded L1" if a.decoded else "latent L1",
+                 "init": os.path.basename(a.init) if a.init else None, "seconds": round(seconds, 1), "photos": rows,
+                 "semantic_state": state}
+        os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
+        torch.save(saved, a.out)
+        print(f"saved {a.out} ({a.steps} steps, {seconds:.0f}s)")
+        attach_anchor(model, saved)
+    elif a.load:
+        attach_anchor(model, torch_load(a.load))
+    else:
+        raise SystemExit("nothing to do: --steps N to train or --load a head to score")
+    report = {}
+    for name in a.score:
+        print(f"-- {name}", flush=True)
+        report[name] = score(model, tok, score_images(name, a.shards, a.limit), a.anchors, a.temperature, a.seeds)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"temperature": a.temperature, "seeds": a.seeds, **report}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
