@@ -1,6 +1,5 @@
 export { encodeGray, normalizeLightness } from './encode-gray.js';
-export { encodeSemantic, semanticInput } from './encode-semantic.js';
-export { anchorLatent } from './anchor-latent.js';
+export { anchorLatent, encodeSemantic, semanticInput } from './encode-semantic.js';
 export { quantizeLatent } from './quantize.js';
 export { decodeAb, decodeTiles } from './decode-ab.js';
 export type { DecodeOptions, DecodeTile } from './decode-ab.js';

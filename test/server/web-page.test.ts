@@ -544,12 +544,12 @@ describe.skipIf(!hasChromium)(title, () => {
     const chooserSeen = page.waitForEvent('filechooser', { timeout: 120_000 });
     await open();
     const order: string[] = [];
-    for (let i = 0; i < 19; i++) {
+    for (let i = 0; i < 20; i++) {
       await page.keyboard.press('Tab');
       order.push(await page.evaluate(() => document.activeElement.id || document.activeElement.className));
     }
     expect(order).toEqual([
-      'drop', 'prompt', 'negative', 'samples', 'steps', 'guidance', 'temperature', 'seed', 'new-seed', 'strength',
+      'drop', 'prompt', 'negative', 'samples', 'steps', 'guidance', 'temperature', 'anchor', 'seed', 'new-seed', 'strength',
       'tool', 'hint-color', 'hint-radius', 'stroke-width', 'reference', 'palette', 'format', 'scheduler', 'model',
     ]);
     // The focus ring: blue pixels around the focused button, none when nothing is focused.
