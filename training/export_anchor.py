@@ -6,8 +6,9 @@
 Nothing else of the pack changes, so it runs on a pack as exported. It writes:
   - anchor.onnx: `lightness` [B,1,S,S] (l = L/50 - 1 at the encoder's input) -> `latent` [B,latent channels,g,g],
     the pretrained encoder's float16 weights stored as such;
-  - manifest.json: the `anchor` section (`default`: a run's anchor when it gives none; inputSize, sourceSize,
-    the encoder's origin) and components.anchor;
+  - manifest.json: the `anchor` section (`default`: the anchor of a run that gives none and has no text prompt;
+    `temperature`: an anchored run's default noise temperature; inputSize, sourceSize, the encoder's origin)
+    and components.anchor;
   - parity.json: components.anchor, its input a real photo's lightness (examples/nagasaki-boats.jpg);
 then re-hashes the files it changed and validates the pack. The model card's numbers are the caller's to
 write (eval --run with the pack).
@@ -18,6 +19,8 @@ import argparse
 import json
 import os
 import sys
+
+from typing import Optional
 
 import torch
 
@@ -32,7 +35,7 @@ FILE = "anchor.onnx"
 TOLERANCE = {"atol": 2e-3, "rtol": 2e-3}
 
 
-def add_anchor(pack: str, state: dict, default: float) -> dict:
+def add_anchor(pack: str, state: dict, default: float, temperature: Optional[float] = None) -> dict:
     from export import LightnessExport, _check_onnx, _onnx_export, _spec, _tensor_json, _write_json, halve_initializers
     from flops import component_flops
     from prepare import sha256_file
@@ -58,8 +61,8 @@ def add_anchor(pack: str, state: dict, default: float) -> dict:
                  "flops": int(flops), "inputs": ins, "outputs": outs}
     if component["bytes"] >= 16 * 1024 * 1024:
         raise RuntimeError(f"{FILE} is {component['bytes']} bytes; the contract allows < 16 MiB")
-    manifest["anchor"] = {"default": default, "inputSize": S, "sourceSize": source_size(S),
-                          "origin": backbone_origin(anchor.encoder.backbone)}
+    manifest["anchor"] = {"default": default, **({} if temperature is None else {"temperature": temperature}),
+                          "inputSize": S, "sourceSize": source_size(S), "origin": backbone_origin(anchor.encoder.backbone)}
     manifest["components"]["anchor"] = component
     parity_path, parity = read_parity(pack, manifest)
     with torch.no_grad():
@@ -73,10 +76,13 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pack", required=True, help="an exported pack folder with a semantic encoder")
     ap.add_argument("--anchor", required=True, help="train_anchor.py's anchor.pt")
-    ap.add_argument("--default", type=float, default=0.5, help="a run's anchor when it gives none (0 = pure noise)")
+    ap.add_argument("--default", type=float, default=0.5,
+                    help="the anchor of a run that gives none and has no text prompt (0 = pure noise)")
+    ap.add_argument("--temperature", type=float, help="the temperature of an anchored run that gives none "
+                                                          "(default: the pack's scheduler.defaultTemperature)")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
-    manifest = add_anchor(a.pack, torch_load(a.anchor), a.default)
+    manifest = add_anchor(a.pack, torch_load(a.anchor), a.default, a.temperature)
     from export import validate_pack
     validate_pack(a.pack)
     c = manifest["components"]["anchor"]

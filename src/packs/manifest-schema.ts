@@ -103,11 +103,13 @@ export const ManifestSchema = z.object({
    * The anchor: a frozen pretrained encoder and a trained head, from the gray photo ("lightness", fed like
    * the semantic encoder's: through sourceSize to inputSize) to the colour latent ("latent") a run starts
    * from, noised to a middle noise level (schedulers/anchor-schedule.ts). `default`: the anchor of a run
-   * that gives none (0 starts from pure noise).
+   * that gives none and has no text prompt (0 starts from pure noise); `temperature`: the noise temperature
+   * of an anchored run that gives none (else scheduler.defaultTemperature).
    */
   anchor: z
     .object({
       default: z.number().min(0).max(ANCHOR_MAX),
+      temperature: z.number().min(0).max(TEMPERATURE_MAX).optional(),
       inputSize: z.number().int().min(16).max(2048),
       sourceSize: z.number().int().min(16).max(2048).optional(),
       origin: z.string().min(1),

@@ -23,6 +23,7 @@ describe('anchored runs (default pack)', () => {
     const base = { model, seed: 3, samples: 2 };
     const byDefault = await colorize(input, base);
     expect(byDefault.anchor).toBe(anchorDefault);
+    expect(byDefault.temperature).toBe(pack.manifest.anchor!.temperature);
     const explicit = await colorize(input, { ...base, anchor: anchorDefault });
     expect(explicit.samples[0].image.equals(byDefault.samples[0].image)).toBe(true);
     const plain = await colorize(input, { ...base, anchor: 0 });
@@ -32,6 +33,18 @@ describe('anchored runs (default pack)', () => {
     expect(byDefault.samples[0].image.equals(byDefault.samples[1].image)).toBe(false);
     const cold = await colorize(input, { ...base, temperature: 0 });
     expect(cold.samples[0].image.equals(cold.samples[1].image)).toBe(true);
+  });
+
+  it('a prompt that reaches the text encoder starts from noise at the pack temperature, unless the run asks for an anchor', async () => {
+    const pack = await loadModelPack(model);
+    const prompted = await colorize(input, { model, seed: 3, prompt: 'autumn trees' });
+    expect([prompted.anchor, prompted.temperature]).toEqual([0, pack.manifest.scheduler.defaultTemperature]);
+    const negative = await colorize(input, { model, seed: 3, negativePrompt: 'sepia' });
+    expect(negative.anchor).toBe(0);
+    const asked = await colorize(input, { model, seed: 3, prompt: 'autumn trees', anchor: 0.6 });
+    expect([asked.anchor, asked.temperature]).toEqual([0.6, pack.manifest.anchor!.temperature]);
+    const cooler = await colorize(input, { model, seed: 3, prompt: 'autumn trees', anchor: 0.6, temperature: 0.2 });
+    expect(cooler.temperature).toBe(0.2);
   });
 
   it('takes as many denoising steps as a plain run (progress reports each)', async () => {
