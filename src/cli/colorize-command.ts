@@ -75,7 +75,7 @@ export function registerColorizeCommand(program: Command): void {
     .option('--steps <k>', `denoising steps, ${rangeText(RANGES.steps)} (${packDefault((p) => p.steps)})`)
     .addOption(new Option('--scheduler <name>', `sampler (${packDefault((p) => p.scheduler)})`).choices([...SCHEDULER_NAMES]))
     .option('-g, --guidance <g>', `classifier-free guidance scale ${rangeText(RANGES.guidance)}, 1 = off (${packDefault((p) => p.guidance)})`)
-    .option('--temperature <t>', `how far samples stray, ${rangeText(RANGES.temperature)}: 0 the most likely colors (samples alike), 1 the model's full spread (${packDefault((p) => (p.anchor > 0 ? `${p.temperature}, ${p.anchorTemperature} for anchored runs` : p.temperature))})`)
+    .option('--temperature <t>', `how far samples stray, ${rangeText(RANGES.temperature)}: 0 the most likely colors (samples alike), 1 the model's full spread (${packDefault((p) => (p.anchorTemperature !== p.temperature ? `${p.temperature}, ${p.anchorTemperature} for anchored runs` : p.temperature))})`)
     .option('--anchor <a>', `how much samples lean on the pack's semantic colour guess, ${rangeText(RANGES.anchor)}: 0 start from pure noise; packs with an anchor head only (${packDefault((p) => (p.anchor > 0 ? `${p.anchor}, 0 when words of the prompt reach the text encoder` : p.anchor))})`)
     .option('--hint <x,y,color[,radius]>', 'pin a color at a pixel; color is #rrggbb, #rgb or a name (red, navy, olive…); repeatable', collect)
     .option('--stroke <"x1,y1 x2,y2 … color [width]">', 'paint a color along a polyline, width in pixels; repeatable', collect)

@@ -42,7 +42,8 @@ describe('--help (item 7)', () => {
     expect(text).toContain(`(default: ${manifest.scheduler.default} with ${manifest.name};`);
     expect(text).toContain(`(default: ${manifest.guidance.defaultScale} with ${manifest.name};`);
     expect(text).toMatch(new RegExp(`--temperature <t> how far samples stray, 0–2: .*\\(default: ${manifest.scheduler.defaultTemperature ?? 1}, ${manifest.anchor?.temperature} for anchored runs with ${manifest.name};`));
-    expect(text).toMatch(new RegExp(`--anchor <a> how much samples lean on the pack's semantic colour guess, 0–0\\.9: .*\\(default: ${manifest.anchor?.default}, 0 when words of the prompt reach the text encoder with ${manifest.name};`));
+    const anchorDefault = manifest.anchor!.default > 0 ? `${manifest.anchor!.default}, 0 when words of the prompt reach the text encoder` : '0';
+    expect(text).toMatch(new RegExp(`--anchor <a> how much samples lean on the pack's semantic colour guess, 0–0\\.9: .*\\(default: ${anchorDefault} with ${manifest.name};`));
     expect(text).toMatch(/--format <fmt> output format \(choices: .*default: "png"\)/);
     expect(text).toContain('(default: 92)');
     expect(text).not.toContain('(default: [])');

@@ -1,10 +1,12 @@
 /**
- * Anchored runs end to end with the default pack (its anchor: a pretrained encoder and a trained head): the
- * run starts from the anchor's colour latent noised to a middle timestep, costs as many model calls as a plain
- * run, resumes from snapshots, and packs without an anchor refuse the option before any work.
+ * Anchored runs end to end with the default pack (its anchor: a pretrained encoder and a trained head, opt-in):
+ * the run starts from the anchor's colour latent noised to a middle timestep, costs as many model calls as a
+ * plain run, resumes from snapshots, and packs without an anchor refuse the option before any work.
  */
-import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { OptionsError } from '../../src/errors/index.js';
 import { colorize, createColorizeActor, runColorizeActor } from '../../src/pipeline/index.js';
 import { loadModelPack } from '../../src/packs/index.js';
@@ -15,35 +17,51 @@ const W = 96;
 const H = 64;
 const input = { width: W, height: H, rgb: grayImage(W, H) };
 
+/** A copy of the default pack whose manifest makes anchored runs the default (as a pack may). */
+function packWithAnchorDefault(value: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cw-anchor-default-'));
+  made.push(dir);
+  cpSync(model, dir, { recursive: true, filter: (src) => !src.includes(`${sep}weights`) });
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  manifest.anchor.default = value;
+  writeFileSync(manifestPath, JSON.stringify(manifest));
+  return dir;
+}
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 describe('anchored runs (default pack)', () => {
-  it('the pack default applies when absent; anchor 0 is the plain run, and anchored runs differ from it', async () => {
+  it('the shipped default is unanchored; an anchor option starts from the anchor at its temperature, and samples still differ', async () => {
     const pack = await loadModelPack(model);
-    const anchorDefault = pack.manifest.anchor!.default;
-    expect(anchorDefault).toBeGreaterThan(0);
     const base = { model, seed: 3, samples: 2 };
     const byDefault = await colorize(input, base);
-    expect(byDefault.anchor).toBe(anchorDefault);
-    expect(byDefault.temperature).toBe(pack.manifest.anchor!.temperature);
-    const explicit = await colorize(input, { ...base, anchor: anchorDefault });
-    expect(explicit.samples[0].image.equals(byDefault.samples[0].image)).toBe(true);
+    expect(byDefault.anchor).toBe(pack.manifest.anchor!.default);
     const plain = await colorize(input, { ...base, anchor: 0 });
-    expect(plain.anchor).toBe(0);
-    expect(plain.samples[0].image.equals(byDefault.samples[0].image)).toBe(false);
+    expect(plain.samples[0].image.equals(byDefault.samples[0].image)).toBe(pack.manifest.anchor!.default === 0);
+    const anchored = await colorize(input, { ...base, anchor: 0.8 });
+    expect([anchored.anchor, anchored.temperature]).toEqual([0.8, pack.manifest.anchor!.temperature]);
+    expect(anchored.samples[0].image.equals(plain.samples[0].image)).toBe(false);
     // Samples of one anchored run still differ (noise around the anchor), and at temperature 0 they agree.
-    expect(byDefault.samples[0].image.equals(byDefault.samples[1].image)).toBe(false);
-    const cold = await colorize(input, { ...base, temperature: 0 });
+    expect(anchored.samples[0].image.equals(anchored.samples[1].image)).toBe(false);
+    const cold = await colorize(input, { ...base, anchor: 0.8, temperature: 0 });
     expect(cold.samples[0].image.equals(cold.samples[1].image)).toBe(true);
   });
 
-  it('a prompt that reaches the text encoder starts from noise at the pack temperature, unless the run asks for an anchor', async () => {
-    const pack = await loadModelPack(model);
-    const prompted = await colorize(input, { model, seed: 3, prompt: 'autumn trees' });
+  it('a pack whose default is anchored: applies it when absent, and a prompt that reaches the text encoder starts from noise unless the run asks for an anchor', async () => {
+    const dir = packWithAnchorDefault(0.8);
+    const pack = await loadModelPack(dir);
+    const unprompted = await colorize(input, { model: dir, seed: 3 });
+    expect([unprompted.anchor, unprompted.temperature]).toEqual([0.8, pack.manifest.anchor!.temperature]);
+    const explicit = await colorize(input, { model: dir, seed: 3, anchor: 0.8 });
+    expect(explicit.samples[0].image.equals(unprompted.samples[0].image)).toBe(true);
+    const prompted = await colorize(input, { model: dir, seed: 3, prompt: 'autumn trees' });
     expect([prompted.anchor, prompted.temperature]).toEqual([0, pack.manifest.scheduler.defaultTemperature]);
-    const negative = await colorize(input, { model, seed: 3, negativePrompt: 'sepia' });
+    const negative = await colorize(input, { model: dir, seed: 3, negativePrompt: 'sepia' });
     expect(negative.anchor).toBe(0);
-    const asked = await colorize(input, { model, seed: 3, prompt: 'autumn trees', anchor: 0.6 });
+    const asked = await colorize(input, { model: dir, seed: 3, prompt: 'autumn trees', anchor: 0.6 });
     expect([asked.anchor, asked.temperature]).toEqual([0.6, pack.manifest.anchor!.temperature]);
-    const cooler = await colorize(input, { model, seed: 3, prompt: 'autumn trees', anchor: 0.6, temperature: 0.2 });
+    const cooler = await colorize(input, { model: dir, seed: 3, prompt: 'autumn trees', anchor: 0.6, temperature: 0.2 });
     expect(cooler.temperature).toBe(0.2);
   });
 
