@@ -139,6 +139,7 @@ async function prepareWorkspace(
     evaluations: timesteps.length,
     guided,
     texts: texts.length,
+    anchored: anchor > 0,
     decodeMaxPixels: settings.decodeMaxPixels,
     tileSize: ws.runtime.tileSize,
     format: settings.format,

@@ -56,6 +56,8 @@ export interface RunShape {
   guided: boolean;
   /** Prompts the text encoder reads (2 with guidance). */
   texts: number;
+  /** The run starts from the pack's anchor (its encoder runs once). */
+  anchored?: boolean;
   decodeMaxPixels: number;
   tileSize?: number;
   format: keyof typeof ENCODE_NS_PER_PIXEL;
@@ -70,8 +72,9 @@ export function estimateWork(manifest: Manifest, run: RunShape): WorkEstimate {
   const n = run.samples;
   const batch = run.guided ? 2 * n : n;
 
-  const encoderFlops = run.texts * (c.textEncoder.flops ?? 0) + (c.grayEncoder.flops ?? 0) + (c.semanticEncoder?.flops ?? 0);
-  const encoderCalls = 2 + (c.semanticEncoder ? 1 : 0);
+  const anchorFlops = run.anchored ? (c.anchor?.flops ?? 0) : 0;
+  const encoderFlops = run.texts * (c.textEncoder.flops ?? 0) + (c.grayEncoder.flops ?? 0) + (c.semanticEncoder?.flops ?? 0) + anchorFlops;
+  const encoderCalls = 2 + (c.semanticEncoder ? 1 : 0) + (run.anchored && c.anchor ? 1 : 0);
   const stepFlops = batch * ((c.guider.flops ?? 0) + (c.prior.flops ?? 0));
 
   // The decoder's FLOPs are per call at the working size; it reads every tile's whole window.

@@ -54,6 +54,11 @@ describe('estimateWork: stage weights follow their costs', () => {
     expect(three.fuse).toBeCloseTo(3 * base.fuse, 6);
     expect(three.encode).toBeCloseTo(3 * base.encode, 6);
     expect(three.read).toBe(base.read);
+    // An anchored run also runs the pack's anchor once: the encoders' share grows by its FLOPs.
+    const anchored = estimateWork(semantic, shape({ anchored: true }));
+    expect(semantic.components.anchor?.flops).toBeGreaterThan(0);
+    expect(anchored.encoders).toBeGreaterThan(base.encoders);
+    expect(anchored.denoise).toBe(base.denoise);
   });
 
   it('the decoder counts its tile windows; past decodeMaxPixels it stops growing and guided upsampling appears', () => {
