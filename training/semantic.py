@@ -169,6 +169,13 @@ def semantic_state(enc: SemanticEncoder) -> dict:
             "input_size": enc.input_size, "channels": enc.channels, "backbone": enc.backbone}
 
 
+def read_semantic_state(folder: str) -> dict:
+    """A feature cache's semantic_state.pt, keeping what an encoder is rebuilt from (semantic_state's keys)."""
+    from checkpoint import torch_load
+    state = torch_load(os.path.join(folder, "semantic_state.pt"))
+    return {k: state[k] for k in ("mean", "std", "basis", "input_size", "channels", "backbone") if k in state}
+
+
 def same_semantic_state(a: dict, b: dict) -> bool:
     """Whether two states describe one encoder (a float16 copy of a state still counts as the same)."""
     if (a.get("backbone", "centernet"), a["input_size"], a["channels"]) != \

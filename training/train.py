@@ -33,7 +33,7 @@ from data import PhotoSet, manifest_sha256, random_hints, resize, to_model_lab  
 from diffusion import Schedule  # noqa: E402
 from checkpoint import git_sha, torch_load  # noqa: E402
 from model import ColorWizard, cell_chroma, count_params  # noqa: E402
-from semantic import same_semantic_state  # noqa: E402
+from semantic import read_semantic_state, same_semantic_state  # noqa: E402
 from tokenizer import WordTokenizer  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -211,11 +211,10 @@ class Trainer:
         """Cached semantic features (cache_semantic.py), row i = photo i of the split."""
         from cache_semantic import open_features
         cfg = self.cfg
-        state = torch_load(os.path.join(folder, "semantic_state.pt"))
+        state = read_semantic_state(folder)
         if (state["input_size"], state["channels"]) != (cfg.semantic_input_size, cfg.semantic_channels):
             raise ValueError(f"{folder}: features are {state['channels']} channels at input {state['input_size']}, "
                              f"config wants {cfg.semantic_channels} at {cfg.semantic_input_size}")
-        state = {k: state[k] for k in ("mean", "std", "basis", "input_size", "channels", "backbone") if k in state}
         if self.semantic_state is None:
             self.semantic_state = state
         elif not same_semantic_state(self.semantic_state, state):

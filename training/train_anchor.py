@@ -35,7 +35,7 @@ from colors import srgb_to_lab  # noqa: E402
 from data import PhotoSet, resize, to_model_lab  # noqa: E402
 from eval import DEFAULT_EVAL, ciede2000, colorfulness, load_eval_images, merge_exact_l, psnr  # noqa: E402
 from pipeline import decode_ab, sample_latents  # noqa: E402
-from semantic import semantic_features  # noqa: E402
+from semantic import read_semantic_state, semantic_features  # noqa: E402
 
 
 @torch.no_grad()
@@ -95,7 +95,7 @@ def train(model, photos, feats, rows, steps, batch, lr, seed=0, log_every=100, d
 
 
 def score_images(name: str, shards: str, limit: int):
-    """(L, sRGB ground truth) pairs: val photos (128 px squares) or eval-dev center crops of 256."""
+    """Ground-truth sRGB photos to score on: val photos (128 px squares) or eval-dev center crops of 256."""
     if name == "val":
         photos = PhotoSet(shards, "val", CACHE_SIZE)
         n = min(limit or len(photos), len(photos))
@@ -114,28 +114,33 @@ def score(model, tok, images, anchors, temperature, seeds, steps=4, batch=16):
     S = model.cfg.working_size
     gts = images
     labs = [srgb_to_lab(g) for g in gts]
-    results = {}
+    results, inputs = {}, {}
+
+    def chunk_inputs(i):
+        """The guider's features and the anchor's latent of chunk i: once, whatever the variant and seed."""
+        if i not in inputs:
+            l_full = torch.from_numpy(np.stack([c[..., 0] for c in labs[i:i + batch]])).float()[:, None] / 50.0 - 1.0
+            inputs[i] = (l_full, semantic_features(model, l_full), model.anchor.latent(l_full))
+        return inputs[i]
+
     variants = [("gray", None)] + [("head alone", -1.0)] + [(f"anchor {a:g}", a) for a in anchors]
     for name, a in variants:
         rows = []
         for seed in (seeds if a is not None and a >= 0 else [0]):
             for i in range(0, len(gts), batch):
                 chunk = labs[i:i + batch]
-                L = torch.from_numpy(np.stack([c[..., 0] for c in chunk])).float()[:, None]
-                l_full = L / 50.0 - 1.0
                 if a is None:
-                    ab = torch.zeros(L.shape[0], 2, *L.shape[-2:])
+                    ab = torch.zeros(len(chunk), 2, *chunk[0].shape[:2])
                 else:
-                    sem = semantic_features(model, l_full)
-                    init = model.anchor.latent(l_full)
+                    l_full, sem, init = chunk_inputs(i)
                     if a < 0:
                         q = model.vqvae.quantizer.quantize(init / model.latent_scale)
                     else:
-                        q = sample_latents(model, tok, resize(l_full, (S, S)), [""] * L.shape[0], steps=steps,
+                        q = sample_latents(model, tok, resize(l_full, (S, S)), [""] * len(chunk), steps=steps,
                                            seed=seed + 1000 * i, semantic=sem, temperature=temperature,
                                            init=init, anchor=a)
                     ab = decode_ab(model, q, l_full)
-                for k in range(L.shape[0]):
+                for k in range(len(chunk)):
                     out = merge_exact_l(chunk[k][..., 0], ab[k].permute(1, 2, 0).numpy())
                     gt = gts[i + k]
                     rows.append((float(ciede2000(srgb_to_lab(out), chunk[k]).mean()), psnr(out, gt),
@@ -150,7 +155,7 @@ def score(model, tok, images, anchors, temperature, seeds, steps=4, batch=16):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--weights", required=True, help="slim weights or checkpoint whose VQ-VAE gives the targets")
-    ap.add_argument("--features", help="cache_semantic.py folder of the weights' own semantic features")
+    ap.add_argument("--features", help="cache_semantic.py folder of the anchor's encoder (any backbone)")
     ap.add_argument("--shards", default=os.path.join(HERE, "shards"))
     ap.add_argument("--steps", type=int, default=1500)
     ap.add_argument("--batch", type=int, default=64)
@@ -173,8 +178,7 @@ def main(argv=None):
     if a.steps:
         if not a.features or not a.out:
             raise SystemExit("training needs --features and --out")
-        state = torch_load(os.path.join(a.features, "semantic_state.pt"))
-        state = {k: state[k] for k in ("mean", "std", "basis", "input_size", "channels", "backbone") if k in state}
+        state = read_semantic_state(a.features)
         photos = PhotoSet(a.shards, "train", CACHE_SIZE)
         rows = int(open(os.path.join(a.features, f"train-{len(photos)}.done")).read())
         rows = min(rows, a.rows) if a.rows else rows

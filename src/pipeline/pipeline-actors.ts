@@ -158,7 +158,6 @@ async function prepareWorkspace(
   const grayLatent = await encodeGray(pack, workingL);
   throwIfCancelled(signal, ws.runtime.signal);
   const semantic = await encodeSemantic(pack, L, width, height);
-  ws.anchorLatent = anchor > 0 ? await anchorLatent(pack, L, width, height) : undefined;
   ws.conditioning = {
     hidden,
     grayLatent: tileBatch(grayLatent, batch),
@@ -238,13 +237,17 @@ export function createPipelineActors(ws: RunWorkspace) {
       const pack = await ensurePack(ws, input.settings);
       const dims = latentDims(pack, input.settings.samples);
       const per = dims[1] * dims[2] * dims[3];
+      // Only a fresh run needs the anchor's guess: a restored one carries its latent in the snapshot.
+      const image = ws.image!;
+      const anchor = run.anchor > 0 ? await anchorLatent(pack, image.L, image.width, image.height) : undefined;
+      throwIfCancelled(signal, ws.runtime.signal);
       const noise = new Float32Array(dims[0] * per);
       ws.generators!.forEach((g, k) => g.fillNormal(noise, k * per, per));
       // Temperature scales the draws, not the generator: a run at 0.5 starts from the same noise pattern as at 1.
-      const sigma = ws.anchorLatent === undefined ? ws.scheduler!.initNoiseSigma * run.temperature : run.temperature;
+      const sigma = anchor === undefined ? ws.scheduler!.initNoiseSigma * run.temperature : run.temperature;
       for (let i = 0; i < noise.length; i++) noise[i] *= sigma;
       // Anchored: every sample starts from the anchor latent noised to the run's first timestep.
-      const latent = ws.anchorLatent === undefined ? noise : ws.scheduler!.addNoise(tileBatch(ws.anchorLatent, dims[0]).data, noise, run.timesteps[0]);
+      const latent = anchor === undefined ? noise : ws.scheduler!.addNoise(tileBatch(anchor, dims[0]).data, noise, run.timesteps[0]);
       return { ...run, latent: Array.from(latent), rng: ws.generators!.map((g) => g.state()), schedulerState: ws.scheduler!.getState(), prepareMs: performance.now() - started - run.readMs };
     }),
 

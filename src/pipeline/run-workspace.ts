@@ -36,8 +36,6 @@ export interface RunWorkspace {
     semantic?: FloatTensor;
     guided: boolean;
   };
-  /** The anchor head's latent [1, C, h, w] of an anchored run (the starting point before noise). */
-  anchorLatent?: FloatTensor;
   /** Every colour constraint of the run (objects, reference matches, the user's points and strokes). */
   hints?: ResolvedHint[];
   /** Their propagation on L, built once at fusing and applied to every sample. */
