@@ -4,7 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { ModelPackError } from '../errors/index.js';
 import type { SessionSettings } from '../runtime/index.js';
 import { validateSessionSettings } from '../runtime/index.js';
-import { OnnxModel } from '../runtime/index.js';
+import { checkOnnxHeader, OnnxModel } from '../runtime/index.js';
 import type { ComponentName, Manifest, OptionalComponentName } from './manifest-schema.js';
 import { COMPONENT_NAMES, OPTIONAL_COMPONENT_NAMES } from './manifest-schema.js';
 import { DEFAULT_PACK_NAME, MODELS_DIR } from './package-root.js';
@@ -64,8 +64,9 @@ function listPackNamesSync(): string[] {
 const cache = new Map<string, Promise<ModelPack>>();
 
 /**
- * Loads a pack once per process (and per provider): manifest validated, every hash checked,
- * every ONNX session opened and matched against the manifest's tensor names.
+ * Loads a pack once per process (and per provider): manifest validated, every hash checked, every ONNX
+ * session opened and matched against the manifest's tensor names, except the components a default run does
+ * not call (`opensOnDemand`): those open, and are matched, on their first run.
  */
 export function loadModelPack(pathOrName?: string, sessionSettings: SessionSettings = {}): Promise<ModelPack> {
   let dir: string;
@@ -106,8 +107,11 @@ async function openPack(dirGiven: string, settings: SessionSettings): Promise<Mo
   const entries = await Promise.all(
     present.map(async (name) => {
       const spec = manifest.components[name]!;
-      const model = await OnnxModel.open(`${manifest.name}/${name}`, join(dir, spec.file), spec, settings);
-      return [name, model] as const;
+      const label = `${manifest.name}/${name}`;
+      const path = join(dir, spec.file);
+      if (!opensOnDemand(name, manifest)) return [name, await OnnxModel.open(label, path, spec, settings)] as const;
+      await checkOnnxHeader(label, path);
+      return [name, OnnxModel.deferred(label, path, spec, settings)] as const;
     }),
   );
   return {
@@ -118,6 +122,14 @@ async function openPack(dirGiven: string, settings: SessionSettings): Promise<Mo
     tokenizerJson,
     schedulerConfig,
   };
+}
+
+/**
+ * The detector serves prompts only, and an anchor whose default is 0 serves only runs that ask for it; opening
+ * them with the pack cost every process ~100 ms and ~65 MB each (cw-semantic) for sessions most never use.
+ */
+export function opensOnDemand(name: ComponentName | OptionalComponentName, manifest: Manifest): boolean {
+  return name === 'detector' || (name === 'anchor' && (manifest.anchor?.default ?? 0) === 0);
 }
 
 async function readJson(dir: string, file: string): Promise<Record<string, unknown>> {

@@ -1,4 +1,5 @@
 export { OnnxModel, modelClock } from './onnx-model.js';
+export { checkOnnxHeader } from './check-onnx-header.js';
 export type { TensorContract, SessionSettings } from './onnx-model.js';
 export { EXECUTION_PROVIDERS, parseExecutionProvider, assertProviderAvailable } from './providers.js';
 export type { ExecutionProvider } from './providers.js';

@@ -20,13 +20,21 @@ export interface SessionSettings {
 /** Wall time spent inside ORT, summed per process, so benchmarks can separate orchestration from model time. */
 export const modelClock = { ms: 0 };
 
-/** One ONNX file, opened once, checked against the tensor contract its manifest declares. */
+/**
+ * One ONNX file, opened once, checked against the tensor contract its manifest declares. `open` opens it now;
+ * `deferred` opens it on the first `run` (components most runs never call need not cost every process a
+ * session's load time and memory).
+ */
 export class OnnxModel {
+  private session: ort.InferenceSession | undefined;
+  private opening: Promise<ort.InferenceSession> | undefined;
+
   private constructor(
     readonly label: string,
-    private readonly session: ort.InferenceSession,
+    private readonly path: string,
     readonly inputs: readonly TensorContract[],
     readonly outputs: readonly TensorContract[],
+    private readonly settings: SessionSettings,
   ) {}
 
   static async open(
@@ -35,42 +43,43 @@ export class OnnxModel {
     contract: { inputs: readonly TensorContract[]; outputs: readonly TensorContract[] },
     settings: SessionSettings = {},
   ): Promise<OnnxModel> {
-    const provider = settings.provider ?? 'cpu';
-    assertProviderAvailable(provider);
-    let session: ort.InferenceSession;
-    try {
-      session = await ort.InferenceSession.create(path, {
-        executionProviders: [provider],
-        intraOpNumThreads: settings.intraOpThreads ?? 0,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        executionMode: 'sequential',
-      });
-    } catch (cause) {
-      throw new ModelPackError(`${label}: ONNX Runtime cannot load ${path}: ${(cause as Error).message}`, {
-        cause,
-        details: { component: label, file: path },
-      });
-    }
-    const missingIn = contract.inputs.map((t) => t.name).filter((n) => !session.inputNames.includes(n));
-    const extraIn = session.inputNames.filter((n) => !contract.inputs.some((t) => t.name === n));
-    const missingOut = contract.outputs.map((t) => t.name).filter((n) => !session.outputNames.includes(n));
-    if (missingIn.length > 0 || extraIn.length > 0 || missingOut.length > 0) {
-      await session.release();
-      throw new ModelPackError(
-        `${label}: ${path} does not match its manifest: ` +
-          [
-            missingIn.length ? `inputs missing from the ONNX graph: ${missingIn.join(', ')}` : '',
-            extraIn.length ? `ONNX inputs not in the manifest: ${extraIn.join(', ')}` : '',
-            missingOut.length ? `outputs missing from the ONNX graph: ${missingOut.join(', ')}` : '',
-          ]
-            .filter(Boolean)
-            .join('; ') +
-          ` (graph has inputs [${session.inputNames.join(', ')}], outputs [${session.outputNames.join(', ')}])`,
-        { details: { component: label, file: path, missingIn, extraIn, missingOut } },
+    const model = OnnxModel.deferred(label, path, contract, settings);
+    await model.ensureOpen();
+    return model;
+  }
+
+  /** Checks the provider now; the session is created, and matched against the contract, on first use. */
+  static deferred(
+    label: string,
+    path: string,
+    contract: { inputs: readonly TensorContract[]; outputs: readonly TensorContract[] },
+    settings: SessionSettings = {},
+  ): OnnxModel {
+    assertProviderAvailable(settings.provider ?? 'cpu');
+    return new OnnxModel(label, path, contract.inputs, contract.outputs, settings);
+  }
+
+  /** Whether the session has been created (deferred models: after their first run). */
+  get isOpen(): boolean {
+    return this.session !== undefined;
+  }
+
+  private ensureOpen(): Promise<ort.InferenceSession> {
+    if (this.session !== undefined) return Promise.resolve(this.session);
+    if (this.opening === undefined) {
+      this.opening = createSession(this.label, this.path, this.inputs, this.outputs, this.settings).then(
+        (session) => {
+          this.session = session;
+          return session;
+        },
+        (error: unknown) => {
+          // Not sticky: a file fixed on disk opens on the next call.
+          this.opening = undefined;
+          throw error;
+        },
       );
     }
-    return new OnnxModel(label, session, contract.inputs, contract.outputs);
+    return this.opening;
   }
 
   /** Runs with inputs checked by name, dtype, rank and fixed sizes; returns float outputs by name. */
@@ -82,10 +91,11 @@ export class OnnxModel {
       checkTensor(this.label, spec, tensor);
       ortFeeds[spec.name] = toOrtTensor(tensor);
     }
+    const session = await this.ensureOpen();
     const started = performance.now();
     let results: ort.InferenceSession.OnnxValueMapType;
     try {
-      results = await this.session.run(ortFeeds);
+      results = await session.run(ortFeeds);
     } catch (cause) {
       throw new ModelRunError(`${this.label}: ONNX Runtime failed: ${(cause as Error).message}`, { cause });
     } finally {
@@ -108,8 +118,54 @@ export class OnnxModel {
   }
 
   async release(): Promise<void> {
-    await this.session.release();
+    const session = this.session ?? (await this.opening?.catch(() => undefined));
+    this.session = undefined;
+    this.opening = undefined;
+    await session?.release();
   }
+}
+
+async function createSession(
+  label: string,
+  path: string,
+  inputs: readonly TensorContract[],
+  outputs: readonly TensorContract[],
+  settings: SessionSettings,
+): Promise<ort.InferenceSession> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(path, {
+      executionProviders: [settings.provider ?? 'cpu'],
+      intraOpNumThreads: settings.intraOpThreads ?? 0,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+    });
+  } catch (cause) {
+    throw new ModelPackError(`${label}: ONNX Runtime cannot load ${path}: ${(cause as Error).message}`, {
+      cause,
+      details: { component: label, file: path },
+    });
+  }
+  const missingIn = inputs.map((t) => t.name).filter((n) => !session.inputNames.includes(n));
+  const extraIn = session.inputNames.filter((n) => !inputs.some((t) => t.name === n));
+  const missingOut = outputs.map((t) => t.name).filter((n) => !session.outputNames.includes(n));
+  if (missingIn.length > 0 || extraIn.length > 0 || missingOut.length > 0) {
+    await session.release();
+    throw new ModelPackError(
+      `${label}: ${path} does not match its manifest: ` +
+        [
+          missingIn.length ? `inputs missing from the ONNX graph: ${missingIn.join(', ')}` : '',
+          extraIn.length ? `ONNX inputs not in the manifest: ${extraIn.join(', ')}` : '',
+          missingOut.length ? `outputs missing from the ONNX graph: ${missingOut.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') +
+        ` (graph has inputs [${session.inputNames.join(', ')}], outputs [${session.outputNames.join(', ')}])`,
+      { details: { component: label, file: path, missingIn, extraIn, missingOut } },
+    );
+  }
+  return session;
 }
 
 function checkTensor(label: string, spec: TensorContract, tensor: HostTensor): void {

@@ -3,7 +3,7 @@ import { appendFileSync, readFileSync, realpathSync, rmSync, unlinkSync, writeFi
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelPackError } from '../../src/errors/index.js';
-import { listModelPacks, loadModelPack, ManifestSchema, manifestJsonSchema, resolvePackDir } from '../../src/packs/index.js';
+import { listModelPacks, loadModelPack, ManifestSchema, manifestJsonSchema, opensOnDemand, resolvePackDir } from '../../src/packs/index.js';
 import { copyTinyPack, TINY_PACK } from '../helpers/tiny-pack.js';
 
 const made: string[] = [];
@@ -121,17 +121,42 @@ describe('loadModelPack', () => {
     await expectPackError(wrong, /components\.detector: the detector's tensors: heatmap must be float32 \[batch, 3, 16, 16\]/);
   });
 
-  it('refuses a detector file ONNX Runtime cannot load, or whose tensors differ from the manifest, naming the file', async () => {
+  it('refuses a detector file that is not ONNX at load, and one whose tensors differ from the manifest at its first run', async () => {
     const garbage = Buffer.from('not an onnx model at all');
     const dir = withDetector('detector.onnx', garbage);
     writeFileSync(join(dir, 'detector.onnx'), garbage);
-    const error = await expectPackError(dir, /detector: ONNX Runtime cannot load .*detector\.onnx/);
+    const error = await expectPackError(dir, /detector: ONNX Runtime cannot load .*detector\.onnx: the file is not a serialized ONNX model/);
     expect(error.details.file).toBe(join(realpathSync(dir), 'detector.onnx'));
-    // A real ONNX file with other tensors (the gray encoder's) in the detector's place.
+    // A real ONNX file with other tensors (the gray encoder's) in the detector's place: the detector opens on
+    // demand, so the pack loads and the first detection is refused, naming the file (and again after that).
     const gray = readFileSync(join(TINY_PACK, 'gray_encoder.onnx'));
     const other = withDetector('detector.onnx', gray);
     writeFileSync(join(other, 'detector.onnx'), gray);
-    await expectPackError(other, /detector: .*detector\.onnx does not match its manifest: outputs missing from the ONNX graph: heatmap, boxes/);
+    const pack = await loadModelPack(other);
+    expect(pack.models.detector!.isOpen).toBe(false);
+    const lightness = { data: new Float32Array(64 * 64), dims: [1, 1, 64, 64] };
+    for (let i = 0; i < 2; i++) {
+      const failed = await pack.models.detector!.run({ lightness }).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(ModelPackError);
+      expect((failed as Error).message).toMatch(/detector: .*detector\.onnx does not match its manifest: outputs missing from the ONNX graph: heatmap, boxes/);
+    }
+    expect(pack.models.detector!.isOpen).toBe(false);
+  });
+
+  it('opens the default pack\'s detector and unused anchor on their first run only', async () => {
+    const pack = await loadModelPack();
+    expect(opensOnDemand('detector', pack.manifest)).toBe(true);
+    expect(opensOnDemand('anchor', pack.manifest)).toBe(pack.manifest.anchor?.default === 0);
+    expect(opensOnDemand('semanticEncoder', pack.manifest)).toBe(false);
+    expect(pack.models.guider.isOpen).toBe(true);
+    expect(pack.models.semanticEncoder!.isOpen).toBe(true);
+    const detector = pack.models.detector!;
+    expect(detector.isOpen).toBe(false);
+    const size = pack.manifest.detector!.inputSize;
+    const lightness = { data: new Float32Array(size * size).fill(50), dims: [1, 1, size, size] };
+    const [first, second] = await Promise.all([detector.run({ lightness }), detector.run({ lightness })]);
+    expect(detector.isOpen).toBe(true);
+    expect(Array.from(first.heatmap.data.slice(0, 8))).toEqual(Array.from(second.heatmap.data.slice(0, 8)));
   });
 
   it('loads a pack without a semantic encoder with no semanticEncoder session', async () => {
