@@ -101,7 +101,10 @@ fi
 # trained to the weights' colour latents, scored in the mirror (head alone and an anchored run), added to a
 # copy of the pack as anchor.onnx (its own encoder inside), checked against ONNX Runtime and run by the CLI.
 $PY training/train_anchor.py --weights "$DIR/run-sem/ckpt.pt" --features "$DIR/features-mn" --shards "$DIR/shards" \
-    --steps 3 --out "$DIR/anchor.pt" --score val --limit 4 --anchors 0.5
+    --steps 3 --out "$DIR/anchor.pt" --score val --limit 4 --anchors 0.5 --targets "$DIR/targets.pt"
+# A second head from the first (--init) reads the latent targets the first call kept.
+$PY training/train_anchor.py --weights "$DIR/run-sem/ckpt.pt" --features "$DIR/features-mn" --shards "$DIR/shards" \
+    --steps 2 --init "$DIR/anchor.pt" --out "$DIR/anchor2.pt" --targets "$DIR/targets.pt" | grep "latent targets read from" >/dev/null
 cp -r "$DIR/pack-sem" "$DIR/pack-anchor"
 $PY training/export_anchor.py --pack "$DIR/pack-anchor" --anchor "$DIR/anchor.pt" --default 0.5 >/dev/null
 if [ -f dist/cli/main.js ] && command -v node >/dev/null; then
