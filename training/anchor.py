@@ -37,13 +37,21 @@ class AnchorHead(nn.Module):
 class Anchor(nn.Module):
     """l = L/50 - 1 at the encoder's input size -> scaled colour latent: what anchor.onnx computes."""
 
-    def __init__(self, encoder: nn.Module, head: AnchorHead):
+    def __init__(self, encoder: nn.Module, head: AnchorHead, flip_average: bool = False):
         super().__init__()
         self.encoder, self.head = encoder, head
         self.input_size = encoder.input_size
+        self.flip_average = flip_average
 
     def forward(self, l: torch.Tensor) -> torch.Tensor:
-        return self.head(self.encoder(l))
+        if not self.flip_average:
+            return self.head(self.encoder(l))
+        # The mean of the guesses for the photo and its mirror image (mirrored back), in one batched call:
+        # the head's strongest colours in a few cells change a lot with a flip (a red blob on a white sail,
+        # 5.7 in one, 3.3 in the other), and averaging halves such one-sided guesses.
+        both = self.head(self.encoder(torch.cat([l, l.flip(-1)])))
+        n = l.shape[0]
+        return 0.5 * (both[:n] + both[n:].flip(-1))
 
     @torch.no_grad()
     def latent(self, l_full: torch.Tensor) -> torch.Tensor:
@@ -51,11 +59,13 @@ class Anchor(nn.Module):
         return self(semantic_input(l_full, self.input_size, source_size(self.input_size)))
 
 
-def anchor_from_state(state: dict) -> Anchor:
-    """train_anchor.py's anchor.pt: the head's shape and weights and its encoder's semantic state."""
+def anchor_from_state(state: dict, flip_average: Optional[bool] = None) -> Anchor:
+    """train_anchor.py's anchor.pt: the head's shape and weights and its encoder's semantic state. flip_average:
+    what the state says (export_anchor.py --flip-average records it) unless given."""
     head = AnchorHead(**state["shape"])
     head.load_state_dict(state["weights"])
-    return Anchor(encoder_for_state(state["semantic_state"]), head).eval()
+    flip = state.get("flip_average", False) if flip_average is None else flip_average
+    return Anchor(encoder_for_state(state["semantic_state"]), head, flip).eval()
 
 
 def attach_anchor(model, state: Optional[dict]) -> Optional[Anchor]:

@@ -35,13 +35,14 @@ FILE = "anchor.onnx"
 TOLERANCE = {"atol": 2e-3, "rtol": 2e-3}
 
 
-def add_anchor(pack: str, state: dict, default: float, temperature: Optional[float] = None) -> dict:
+def add_anchor(pack: str, state: dict, default: float, temperature: Optional[float] = None,
+               flip_average: bool = False) -> dict:
     from export import LightnessExport, _check_onnx, _onnx_export, _spec, _tensor_json, _write_json, halve_initializers
     from flops import component_flops
     from prepare import sha256_file
     with open(os.path.join(pack, "manifest.json")) as f:
         manifest = json.load(f)
-    anchor = anchor_from_state(state)
+    anchor = anchor_from_state(state, flip_average)
     S = anchor.input_size
     C, g = manifest["latent"]["channels"], manifest["workingSize"] // manifest["latent"]["downsample"]
     if anchor.head.shape["latent_channels"] != C or S // 16 != g:
@@ -80,9 +81,11 @@ def main(argv=None) -> None:
                     help="the anchor of a run that gives none and has no text prompt (0 = pure noise)")
     ap.add_argument("--temperature", type=float, help="the temperature of an anchored run that gives none "
                                                           "(default: the pack's scheduler.defaultTemperature)")
+    ap.add_argument("--flip-average", action="store_true",
+                    help="the graph averages the guesses for the photo and its mirror image (twice the encoder's cost)")
     a = ap.parse_args(argv)
     torch.set_num_threads(1)
-    manifest = add_anchor(a.pack, torch_load(a.anchor), a.default, a.temperature)
+    manifest = add_anchor(a.pack, torch_load(a.anchor), a.default, a.temperature, a.flip_average)
     from export import validate_pack
     validate_pack(a.pack)
     c = manifest["components"]["anchor"]

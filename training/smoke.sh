@@ -106,7 +106,7 @@ $PY training/train_anchor.py --weights "$DIR/run-sem/ckpt.pt" --features "$DIR/f
 $PY training/train_anchor.py --weights "$DIR/run-sem/ckpt.pt" --features "$DIR/features-mn" --shards "$DIR/shards" \
     --steps 2 --init "$DIR/anchor.pt" --out "$DIR/anchor2.pt" --targets "$DIR/targets.pt" | grep "latent targets read from" >/dev/null
 cp -r "$DIR/pack-sem" "$DIR/pack-anchor"
-$PY training/export_anchor.py --pack "$DIR/pack-anchor" --anchor "$DIR/anchor.pt" --default 0.5 >/dev/null
+$PY training/export_anchor.py --pack "$DIR/pack-anchor" --anchor "$DIR/anchor.pt" --default 0.5 --flip-average >/dev/null
 if [ -f dist/cli/main.js ] && command -v node >/dev/null; then
   node dist/cli/main.js colorize "$DIR/gray.png" -m "$DIR/pack-anchor" -o "$DIR/out-anchor" --steps 2 --seed 1 --anchor 0.6
   PARITY_PACK="$DIR/pack-anchor" npx vitest run test/runtime/parity.test.ts
