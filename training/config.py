@@ -183,7 +183,7 @@ def semantic() -> Config:
 def semantic_skip() -> Config:
     # `semantic` with the chroma-skip VQ-VAE (VQConfig.ab_skip) and 1,024 codes: the plain VQ's own latent decodes
     # to CIEDE2000 10.3 where block-averaged chroma scores 3.9 (training/diagnose.py); this one starts at 3.9.
-    # Its guider still trails the default pack's (training/weights/semantic-chroma-skip/README.md).
+    # The default pack's weights since 2026-12-03, run from an anchor (models/cw-semantic/README.md).
     c = semantic()
     return c.replace(name="semantic-skip", vq=type(c.vq)(**{**c.vq.__dict__, "ab_skip": True, "codebook_size": 1024}))
 

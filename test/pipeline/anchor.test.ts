@@ -1,7 +1,8 @@
 /**
- * Anchored runs end to end with the default pack (its anchor: a pretrained encoder and a trained head, opt-in):
- * the run starts from the anchor's colour latent noised to a middle timestep, costs as many model calls as a
- * plain run, resumes from snapshots, and packs without an anchor refuse the option before any work.
+ * Anchored runs end to end with the default pack (its anchor: a pretrained encoder and a trained head; its
+ * unprompted runs start from it by default): the run starts from the anchor's colour latent noised to a middle
+ * timestep, costs as many model calls as a plain run, resumes from snapshots, and packs without an anchor refuse
+ * the option before any work.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,7 @@ const made: string[] = [];
 afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('anchored runs (default pack)', () => {
-  it('the shipped default is unanchored; an anchor option starts from the anchor at its temperature, and samples still differ', async () => {
+  it('the shipped default starts from the anchor; anchor 0 is the plain run, an anchor option runs at the anchor temperature, and samples still differ', async () => {
     const pack = await loadModelPack(model);
     const base = { model, seed: 3, samples: 2 };
     const byDefault = await colorize(input, base);
@@ -42,6 +43,7 @@ describe('anchored runs (default pack)', () => {
     const anchored = await colorize(input, { ...base, anchor: 0.8 });
     expect([anchored.anchor, anchored.temperature]).toEqual([0.8, pack.manifest.anchor!.temperature]);
     expect(anchored.samples[0].image.equals(plain.samples[0].image)).toBe(false);
+    expect(anchored.samples[0].image.equals(byDefault.samples[0].image)).toBe(pack.manifest.anchor!.default === 0.8);
     // Samples of one anchored run still differ (noise around the anchor), and at temperature 0 they agree.
     expect(anchored.samples[0].image.equals(anchored.samples[1].image)).toBe(false);
     const cold = await colorize(input, { ...base, anchor: 0.8, temperature: 0 });
