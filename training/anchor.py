@@ -59,13 +59,12 @@ class Anchor(nn.Module):
         return self(semantic_input(l_full, self.input_size, source_size(self.input_size)))
 
 
-def anchor_from_state(state: dict, flip_average: Optional[bool] = None) -> Anchor:
-    """train_anchor.py's anchor.pt: the head's shape and weights and its encoder's semantic state. flip_average:
-    what the state says (export_anchor.py --flip-average records it) unless given."""
+def anchor_from_state(state: dict, flip_average: bool = False) -> Anchor:
+    """train_anchor.py's anchor.pt: the head's shape and weights and its encoder's semantic state. flip_average is
+    an export choice (export_anchor.py --flip-average), not part of the trained state."""
     head = AnchorHead(**state["shape"])
     head.load_state_dict(state["weights"])
-    flip = state.get("flip_average", False) if flip_average is None else flip_average
-    return Anchor(encoder_for_state(state["semantic_state"]), head, flip).eval()
+    return Anchor(encoder_for_state(state["semantic_state"]), head, flip_average).eval()
 
 
 def attach_anchor(model, state: Optional[dict]) -> Optional[Anchor]:

@@ -208,7 +208,8 @@ def main(argv=None):
         head, seconds = train(model, photos, feats, rows, a.steps, a.batch, a.lr, decoded=a.decoded, init=init,
                               log_every=20 if a.decoded else 100, targets_path=a.targets)
         saved = {"shape": head.shape, "weights": {k: v.detach().clone() for k, v in head.state_dict().items()},
-                 "steps": a.steps + (prev.get("steps", 0) if prev else 0), "batch": a.batch, "objective": "decoded L1" if a.decoded else "latent L1",
+                 "steps": a.steps + (prev.get("steps", 0) if prev else 0), "batch": a.batch,
+                 "objective": "decoded L1" if a.decoded else "latent L1",
                  "init": os.path.basename(a.init) if a.init else None, "seconds": round(seconds, 1), "photos": rows,
                  "semantic_state": state}
         os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
