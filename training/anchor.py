@@ -14,24 +14,63 @@ from typing import Optional
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from semantic import encoder_for_state, semantic_input, source_size
 
 
 class AnchorHead(nn.Module):
-    """features [B,C,g,g] -> scaled colour latent [B,latent_channels,g,g] (the diffusion's x0 space)."""
+    """features [B,C,g,g] -> scaled colour latent [B,latent_channels,g,g] (the diffusion's x0 space).
 
-    def __init__(self, channels: int, latent_channels: int, width: int = 64, depth: int = 2):
+    context: the photo's mean feature vector, through its own 1x1 layer, is added to the first layer's output,
+    so every cell knows the scene (three 3x3 layers see 7 x 7 cells: a patch of water cannot tell a lake
+    from a street after rain; the whole photo can). dilation: the 3x3 layers after the first look that many
+    cells apart (a wider view at the same cost)."""
+
+    def __init__(self, channels: int, latent_channels: int, width: int = 64, depth: int = 2, context: bool = False,
+                 dilation: int = 1):
         super().__init__()
-        layers, c = [], channels
-        for _ in range(depth):
-            layers += [nn.Conv2d(c, width, 3, padding=1), nn.SiLU()]
-            c = width
-        self.net = nn.Sequential(*layers, nn.Conv2d(c, latent_channels, 1))
-        self.shape = {"channels": channels, "latent_channels": latent_channels, "width": width, "depth": depth}
+        self.first = nn.Conv2d(channels, width, 3, padding=1)
+        self.context = nn.Conv2d(channels, width, 1) if context else None
+        layers = []
+        for _ in range(depth - 1):
+            layers += [nn.Conv2d(width, width, 3, padding=dilation, dilation=dilation), nn.SiLU()]
+        self.net = nn.Sequential(*layers, nn.Conv2d(width, latent_channels, 1))
+        self.shape = {"channels": channels, "latent_channels": latent_channels, "width": width, "depth": depth,
+                      **({"context": True} if context else {}), **({"dilation": dilation} if dilation != 1 else {})}
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        return self.net(features)
+        h = self.first(features)
+        if self.context is not None:
+            h = h + self.context(features.mean((2, 3), keepdim=True))
+        return self.net(F.silu(h))
+
+    def load_state_dict(self, state, strict: bool = True):
+        # Heads saved before `first` was its own layer named it net.0 and counted the rest from net.2.
+        if "net.0.weight" in state and "first.weight" not in state:
+            state = {("first." + k[6:] if k.startswith("net.0.") else
+                      f"net.{int(k.split('.')[1]) - 2}.{k.split('.', 2)[2]}"): v for k, v in state.items()}
+        return super().load_state_dict(state, strict)
+
+
+class FeatureStack(nn.Module):
+    """Several frozen encoders of one input size read the same l; their features are concatenated along the
+    channels (an anchor on InceptionV3 and CenterNet features: what each pretraining learned, side by side)."""
+
+    def __init__(self, encoders):
+        super().__init__()
+        sizes = {e.input_size for e in encoders}
+        if len(sizes) != 1:
+            raise ValueError(f"stacked encoders must share one input size, not {sorted(sizes)}")
+        self.encoders = nn.ModuleList(encoders)
+        self.input_size = sizes.pop()
+        self.backbone = "+".join(e.backbone for e in encoders)
+
+    def frozen_weights(self) -> int:
+        return sum(e.frozen_weights() for e in self.encoders)
+
+    def forward(self, l: torch.Tensor) -> torch.Tensor:
+        return torch.cat([e(l) for e in self.encoders], 1)
 
 
 class Anchor(nn.Module):
@@ -60,15 +99,19 @@ class Anchor(nn.Module):
 
 
 def anchor_from_state(state: dict, flip_average: bool = False) -> Anchor:
-    """train_anchor.py's anchor.pt: the head's shape and weights and its encoder's semantic state. flip_average is
-    an export choice (export_anchor.py --flip-average), not part of the trained state."""
+    """train_anchor.py's anchor.pt: the head's shape and weights and its encoder's semantic state (a list of states
+    for stacked encoders). flip_average is an export choice (export_anchor.py --flip-average), not part of the
+    trained state."""
     head = AnchorHead(**state["shape"])
     head.load_state_dict(state["weights"])
-    return Anchor(encoder_for_state(state["semantic_state"]), head, flip_average).eval()
+    states = state["semantic_state"]
+    encoder = FeatureStack([encoder_for_state(s) for s in states]) if isinstance(states, list) \
+        else encoder_for_state(states)
+    return Anchor(encoder, head, flip_average).eval()
 
 
-def attach_anchor(model, state: Optional[dict]) -> Optional[Anchor]:
+def attach_anchor(model, state: Optional[dict], flip_average: bool = False) -> Optional[Anchor]:
     """Keep the anchor beside the model (not a registered module: checkpoints of the model stay as they were)."""
-    anchor = anchor_from_state(state) if state is not None else None
+    anchor = anchor_from_state(state, flip_average) if state is not None else None
     model.__dict__["anchor"] = anchor
     return anchor

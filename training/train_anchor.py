@@ -10,8 +10,11 @@ latent_scale: the x0 their diffusion learned), L1, batch 64, AdamW with the rate
 photo and features flipped together at random. The features (cache_semantic.py) may be another backbone's
 than the guider reads: the anchor keeps its encoder's semantic state and ships with it (export_anchor.py).
 `--score val|dev`: the head alone (its latent quantized and decoded with the exact L) and runs anchored at
-each `--anchors` value (4 DDIM steps, empty prompt), beside gray; val = held-out training-split photos (pick
-settings there), dev = eval-dev center-cropped to 256 (report only; the product's eval --run is the judge).
+each `--anchors` value (4 DDIM steps, empty prompt), beside gray (`--flip-average`: as the pack's graph averages
+the photo's and its mirror's guesses); val = held-out training-split photos (pick settings there), dev = eval-dev
+center-cropped to 256 (report only; the product's eval --run is the judge).
+Several `--features` folders (one input size): the head reads their features side by side, and anchor.pt keeps
+each encoder's state (the anchor's graph runs them all). `--context`, `--depth`, `--dilation`: AnchorHead.
 """
 from __future__ import annotations
 
@@ -72,7 +75,7 @@ def cached_targets(model, photos, rows, path=None):
 
 
 def train(model, photos, feats, rows, steps, batch, lr, seed=0, log_every=100, decoded=False, init=None,
-          targets_path=None):
+          targets_path=None, head_shape=None):
     """decoded: L1 on the chroma the decoder gives the head's latent against the photo's, instead of L1 on the
     latent. The mean of latents does not decode to the mean colour (the decoder is not linear), so the latent
     loss's optimum decodes greyer; the decoded loss is what the colours are judged by, at about 30x the cost
@@ -83,7 +86,7 @@ def train(model, photos, feats, rows, steps, batch, lr, seed=0, log_every=100, d
     rng = np.random.RandomState(seed)
     S = model.cfg.working_size
     targets = None if decoded else cached_targets(model, photos, rows, targets_path)
-    head = AnchorHead(feats.shape[1], model.cfg.latent_channels)
+    head = AnchorHead(feats.shape[1], model.cfg.latent_channels, **(head_shape or {}))
     if init is not None:
         head.load_state_dict(init)
     for p in model.parameters():
@@ -111,6 +114,19 @@ def train(model, photos, feats, rows, steps, batch, lr, seed=0, log_every=100, d
         if (step + 1) % log_every == 0 or step + 1 == steps:
             print(f"step {step + 1}/{steps} loss {run:.4f} ({time.time() - t0:.0f}s)", flush=True)
     return head.eval(), time.time() - t0
+
+
+class StackedFeatures:
+    """Cached feature arrays of the same photos, read side by side along the channels."""
+
+    def __init__(self, arrays):
+        self.arrays = arrays
+        self.shape = (arrays[0].shape[0], sum(x.shape[1] for x in arrays), *arrays[0].shape[2:])
+
+    def __getitem__(self, idx):
+        if len(self.arrays) == 1:
+            return self.arrays[0][idx]
+        return np.concatenate([x[idx] for x in self.arrays], 1)
 
 
 def score_images(name: str, shards: str, limit: int):
@@ -174,13 +190,18 @@ def score(model, tok, images, anchors, temperature, seeds, steps=4, batch=16):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--weights", required=True, help="slim weights or checkpoint whose VQ-VAE gives the targets")
-    ap.add_argument("--features", help="cache_semantic.py folder of the anchor's encoder (any backbone)")
+    ap.add_argument("--features", nargs="+", help="cache_semantic.py folder of the anchor's encoder (any backbone); "
+                                                  "several: their features side by side (one input size)")
     ap.add_argument("--shards", default=os.path.join(HERE, "shards"))
     ap.add_argument("--steps", type=int, default=1500)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--decoded", action="store_true", help="L1 on the decoded chroma instead of the latent (slower)")
     ap.add_argument("--init", help="start the head from this anchor.pt (same encoder features)")
+    ap.add_argument("--width", type=int, default=64, help="the head's channels")
+    ap.add_argument("--depth", type=int, default=2, help="the head's 3x3 layers")
+    ap.add_argument("--context", action="store_true", help="every cell also reads the photo's mean features")
+    ap.add_argument("--dilation", type=int, default=1, help="spacing of the 3x3 layers after the first")
     ap.add_argument("--targets", help="keep the latent targets in this file and read them back on the next call")
     ap.add_argument("--rows", type=int, default=0, help="train on the first N cached photos only (smoke tests)")
     ap.add_argument("--threads", type=int, default=2)
@@ -191,6 +212,8 @@ def main(argv=None):
     ap.add_argument("--anchors", type=float, nargs="*", default=[0.5])
     ap.add_argument("--temperature", type=float, default=0.7)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0])
+    ap.add_argument("--flip-average", action="store_true",
+                    help="score the head as export_anchor.py --flip-average exports it (photo and mirror averaged)")
     ap.add_argument("--json", help="write the scores here")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
@@ -198,15 +221,19 @@ def main(argv=None):
     if a.steps:
         if not a.features or not a.out:
             raise SystemExit("training needs --features and --out")
-        state = read_semantic_state(a.features)
+        states = [read_semantic_state(f) for f in a.features]
         photos = PhotoSet(a.shards, "train", CACHE_SIZE)
-        rows = int(open(os.path.join(a.features, f"train-{len(photos)}.done")).read())
+        rows = min(int(open(os.path.join(f, f"train-{len(photos)}.done")).read()) for f in a.features)
         rows = min(rows, a.rows) if a.rows else rows
-        feats = open_features(a.features, "train", len(photos), state["channels"], state["input_size"] // 16)
+        feats = StackedFeatures([open_features(f, "train", len(photos), s["channels"], s["input_size"] // 16)
+                                 for f, s in zip(a.features, states)])
+        state = states[0] if len(states) == 1 else states
         prev = torch_load(a.init) if a.init else None
         init = prev["weights"] if prev else None
+        shape = {k: v for k, v in prev["shape"].items() if k not in ("channels", "latent_channels")} if prev else \
+            {"width": a.width, "depth": a.depth, "context": a.context, "dilation": a.dilation}
         head, seconds = train(model, photos, feats, rows, a.steps, a.batch, a.lr, decoded=a.decoded, init=init,
-                              log_every=20 if a.decoded else 100, targets_path=a.targets)
+                              log_every=20 if a.decoded else 100, targets_path=a.targets, head_shape=shape)
         saved = {"shape": head.shape, "weights": {k: v.detach().clone() for k, v in head.state_dict().items()},
                  "steps": a.steps + (prev.get("steps", 0) if prev else 0), "batch": a.batch,
                  "objective": "decoded L1" if a.decoded else "latent L1",
@@ -215,9 +242,9 @@ def main(argv=None):
         os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
         torch.save(saved, a.out)
         print(f"saved {a.out} ({a.steps} steps, {seconds:.0f}s)")
-        attach_anchor(model, saved)
+        attach_anchor(model, saved, a.flip_average)
     elif a.load:
-        attach_anchor(model, torch_load(a.load))
+        attach_anchor(model, torch_load(a.load), a.flip_average)
     else:
         raise SystemExit("nothing to do: --steps N to train or --load a head to score")
     report = {}
