@@ -6,7 +6,7 @@ set, and combine the sets into one report (image-weighted means), for model card
 Needs the built CLI (`npm run build`). Each set's own report and a contact sheet of the first set land next
 to --out. The gray baseline comes from the same run (ab = 0).
 
-`--seeds 0 1 2` repeats the whole run per seed and reports the mean (and each seed's scores): one seed's
+`--seeds 0 1 2` repeats the whole run per seed and reports the means (overall, and per set) and each seed's scores: one seed's
 global tint is shared by every photo of the run, so a single seed moves CIEDE2000 by ~1 between checkpoints of
 the same quality (2026-12-02: one pack scored 13.51 at seed 0 and 12.33 at seed 1). Compare packs on 3 seeds.
 """
@@ -31,6 +31,12 @@ def run_seed(a, seed: int, out_dir: str, stem: str, first: bool):
     per_set, settings, seconds = {}, None, 0.0
     for i, s in enumerate(sorted(os.listdir(a.eval))):
         rep = os.path.join(out_dir, f"{stem}-{s}.json")
+        if a.reuse and os.path.exists(rep):  # an earlier call's report of this set and seed (same pack and options)
+            with open(rep) as f:
+                r = json.load(f)
+            per_set[s], settings = {x["name"]: x["total"] for x in r["systems"]}, r["settings"]
+            seconds += r["seconds"]["total"]
+            continue
         cmd = ["node", os.path.join(REPO, "dist", "cli", "main.js"), "eval", "--run", "--model", a.pack,
                "--gt", os.path.join(a.eval, s), "--size", str(a.size), "--samples", str(a.samples), "--json", rep,
                "--seed", str(seed)]
@@ -66,7 +72,8 @@ def average(runs: list) -> dict:
     """Mean of each metric over seeds (a single run is returned as it is)."""
     if len(runs) == 1:
         return runs[0]
-    return {k: (sum(r[k] for r in runs) / len(runs)) for k in runs[0] if all(k in r for r in runs)}
+    return {k: (sum(r[k] for r in runs) / len(runs)) for k in runs[0]
+            if all(isinstance(r.get(k), (int, float)) for r in runs)}
 
 
 def main(argv=None) -> int:
@@ -79,16 +86,19 @@ def main(argv=None) -> int:
     ap.add_argument("--extra", nargs=argparse.REMAINDER, default=[], help="more eval options (e.g. --steps 8)")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0], help="one run per seed, scores averaged")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--reuse", action="store_true",
+                    help="read the per-set reports an earlier call left next to --out instead of running them again")
     a = ap.parse_args(argv)
     out_dir = os.path.dirname(os.path.abspath(a.out))
     stem = os.path.splitext(os.path.basename(a.out))[0]
     runs = [run_seed(a, seed, out_dir, stem + (f"-seed{seed}" if len(a.seeds) > 1 else ""), first=i == 0)
             for i, seed in enumerate(a.seeds)]
-    per_set, settings, _ = runs[0]
+    settings = runs[0][1]
+    per_set = {s: {system: average([r[0][s][system] for r in runs]) for system in ("model", "gray")} for s in runs[0][0]}
     seconds = sum(r[2] for r in runs)
     per_seed = [combine(r[0]) for r in runs]
     combined = {system: average([c[system] for c in per_seed]) for system in ("model", "gray")}
-    counts = ", ".join(f"{s} {v['model']['images']}" for s, v in per_set.items())
+    counts = ", ".join(f"{s} {int(v['model']['images'])}" for s, v in per_set.items())
     report = {
         "evalSet": f"eval-dev ({counts}) center-cropped to {a.size}x{a.size}, {a.samples} samples, "
                    f"{settings['steps']} {settings['scheduler']} steps, CFG {settings['guidance']}, "
@@ -96,7 +106,7 @@ def main(argv=None) -> int:
                    f"seed{'s' if len(a.seeds) > 1 else ''} {', '.join(map(str, a.seeds))}"
                    f"{' (means)' if len(a.seeds) > 1 else ''}; TypeScript runtime (color-wizard eval --run)",
         "settings": settings, "model": combined["model"], "grayBaseline": combined["gray"],
-        "perSet": per_set,  # the first seed's
+        "perSet": per_set,  # each set's means over the seeds
         "perSeed": {str(seed): c for seed, c in zip(a.seeds, per_seed)},
         "secondsPerImage": seconds / (combined["model"]["images"] * len(a.seeds)),
         "command": "python3 training/ts_eval.py " + " ".join(sys.argv[1:] if argv is None else argv),
