@@ -1,4 +1,4 @@
-"""The anchor: a frozen pretrained encoder and a small head, from the gray photo to the colour latent where
+"""The anchor: frozen pretrained encoders and a small head, from the gray photo to the colour latent where
 sampling starts.
 
 A regression head reading frozen features knows colours better than the few-step diffusion path does
@@ -6,7 +6,8 @@ A regression head reading frozen features knows colours better than the few-step
 the default guider's 12.0 at 0.36 with its noise off). The runtime starts a run from this latent noised to a
 middle noise level (manifest `anchor.default`, src/schedulers/anchor-schedule.ts), so the sampler adds variety
 and the prompt its say around a good guess instead of finding the colours from pure noise. The encoder is
-its own (it need not be the guider's); train_anchor.py trains the head on its cached features.
+its own (it need not be the guider's; several may stand side by side, FeatureStack); train_anchor.py trains
+the head on their cached features.
 """
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ class AnchorHead(nn.Module):
     """features [B,C,g,g] -> scaled colour latent [B,latent_channels,g,g] (the diffusion's x0 space).
 
     context: the photo's mean feature vector, through its own 1x1 layer, is added to the first layer's output,
-    so every cell knows the scene (three 3x3 layers see 7 x 7 cells: a patch of water cannot tell a lake
+    so every cell knows the scene (two 3x3 layers see 5 x 5 cells: a patch of water cannot tell a lake
     from a street after rain; the whole photo can). dilation: the 3x3 layers after the first look that many
-    cells apart (a wider view at the same cost)."""
+    cells apart (a wider view at the same cost: depth 3, dilation 2 sees 11 x 11)."""
 
     def __init__(self, channels: int, latent_channels: int, width: int = 64, depth: int = 2, context: bool = False,
                  dilation: int = 1):
