@@ -6,9 +6,10 @@ set, and combine the sets into one report (image-weighted means), for model card
 Needs the built CLI (`npm run build`). Each set's own report and a contact sheet of the first set land next
 to --out. The gray baseline comes from the same run (ab = 0).
 
-`--seeds 0 1 2` repeats the whole run per seed and reports the means (overall, and per set) and each seed's scores: one seed's
-global tint is shared by every photo of the run, so a single seed moves CIEDE2000 by ~1 between checkpoints of
-the same quality (2026-12-02: one pack scored 13.51 at seed 0 and 12.33 at seed 1). Compare packs on 3 seeds.
+`--seeds 0 1 2` repeats the whole run per seed and reports the means (overall, and per set) and each seed's
+scores: one seed's global tint is shared by every photo of the run, so a single seed moves CIEDE2000 by ~1
+between checkpoints of the same quality (2026-12-02: one pack scored 13.51 at seed 0 and 12.33 at seed 1).
+Compare packs on 3 seeds.
 """
 from __future__ import annotations
 
@@ -31,20 +32,16 @@ def run_seed(a, seed: int, out_dir: str, stem: str, first: bool):
     per_set, settings, seconds = {}, None, 0.0
     for i, s in enumerate(sorted(os.listdir(a.eval))):
         rep = os.path.join(out_dir, f"{stem}-{s}.json")
-        if a.reuse and os.path.exists(rep):  # an earlier call's report of this set and seed (same pack and options)
-            with open(rep) as f:
-                r = json.load(f)
-            per_set[s], settings = {x["name"]: x["total"] for x in r["systems"]}, r["settings"]
-            seconds += r["seconds"]["total"]
-            continue
-        cmd = ["node", os.path.join(REPO, "dist", "cli", "main.js"), "eval", "--run", "--model", a.pack,
-               "--gt", os.path.join(a.eval, s), "--size", str(a.size), "--samples", str(a.samples), "--json", rep,
-               "--seed", str(seed)]
-        if a.limit:
-            cmd += ["--limit", str(a.limit)]
-        if i == 0 and first:
-            cmd += ["--sheet", os.path.join(out_dir, f"{stem}-sheet.png")]
-        subprocess.run(cmd + a.extra, check=True, stdout=subprocess.DEVNULL)
+        # --reuse: an earlier call's report of this set and seed (same pack and options) stands for the run.
+        if not (a.reuse and os.path.exists(rep)):
+            cmd = ["node", os.path.join(REPO, "dist", "cli", "main.js"), "eval", "--run", "--model", a.pack,
+                   "--gt", os.path.join(a.eval, s), "--size", str(a.size), "--samples", str(a.samples), "--json", rep,
+                   "--seed", str(seed)]
+            if a.limit:
+                cmd += ["--limit", str(a.limit)]
+            if i == 0 and first:
+                cmd += ["--sheet", os.path.join(out_dir, f"{stem}-sheet.png")]
+            subprocess.run(cmd + a.extra, check=True, stdout=subprocess.DEVNULL)
         with open(rep) as f:
             r = json.load(f)
         per_set[s] = {x["name"]: x["total"] for x in r["systems"]}
@@ -94,7 +91,8 @@ def main(argv=None) -> int:
     runs = [run_seed(a, seed, out_dir, stem + (f"-seed{seed}" if len(a.seeds) > 1 else ""), first=i == 0)
             for i, seed in enumerate(a.seeds)]
     settings = runs[0][1]
-    per_set = {s: {system: average([r[0][s][system] for r in runs]) for system in ("model", "gray")} for s in runs[0][0]}
+    per_set = {s: {system: average([r[0][s][system] for r in runs]) for system in ("model", "gray")}
+               for s in runs[0][0]}
     seconds = sum(r[2] for r in runs)
     per_seed = [combine(r[0]) for r in runs]
     combined = {system: average([c[system] for c in per_seed]) for system in ("model", "gray")}
