@@ -6,8 +6,8 @@ A regression head reading frozen features knows colours better than the few-step
 the default guider's 12.0 at 0.36 with its noise off). The runtime starts a run from this latent noised to a
 middle noise level (manifest `anchor.default`, src/schedulers/anchor-schedule.ts), so the sampler adds variety
 and the prompt its say around a good guess instead of finding the colours from pure noise. The encoder is
-its own (it need not be the guider's; several may stand side by side, FeatureStack); train_anchor.py trains
-the head on their cached features.
+its own (it need not be the guider's; several backbones side by side are one combined encoder,
+semantic.combine_states); train_anchor.py trains the head on their cached features.
 """
 from __future__ import annotations
 
@@ -54,26 +54,6 @@ class AnchorHead(nn.Module):
         return super().load_state_dict(state, strict)
 
 
-class FeatureStack(nn.Module):
-    """Several frozen encoders of one input size read the same l; their features are concatenated along the
-    channels (an anchor on InceptionV3 and CenterNet features: what each pretraining learned, side by side)."""
-
-    def __init__(self, encoders):
-        super().__init__()
-        sizes = {e.input_size for e in encoders}
-        if len(sizes) != 1:
-            raise ValueError(f"stacked encoders must share one input size, not {sorted(sizes)}")
-        self.encoders = nn.ModuleList(encoders)
-        self.input_size = sizes.pop()
-        self.backbone = "+".join(e.backbone for e in encoders)
-
-    def frozen_weights(self) -> int:
-        return sum(e.frozen_weights() for e in self.encoders)
-
-    def forward(self, l: torch.Tensor) -> torch.Tensor:
-        return torch.cat([e(l) for e in self.encoders], 1)
-
-
 class Anchor(nn.Module):
     """l = L/50 - 1 at the encoder's input size -> scaled colour latent: what anchor.onnx computes."""
 
@@ -100,15 +80,11 @@ class Anchor(nn.Module):
 
 
 def anchor_from_state(state: dict, flip_average: bool = False) -> Anchor:
-    """train_anchor.py's anchor.pt: the head's shape and weights and its encoder's semantic state (a list of states
-    for stacked encoders). flip_average is an export choice (export_anchor.py --flip-average), not part of the
-    trained state."""
+    """train_anchor.py's anchor.pt: the head's shape and weights and its encoder's semantic state. flip_average is
+    an export choice (export_anchor.py --flip-average), not part of the trained state."""
     head = AnchorHead(**state["shape"])
     head.load_state_dict(state["weights"])
-    states = state["semantic_state"]
-    encoder = FeatureStack([encoder_for_state(s) for s in states]) if isinstance(states, list) \
-        else encoder_for_state(states)
-    return Anchor(encoder, head, flip_average).eval()
+    return Anchor(encoder_for_state(state["semantic_state"]), head, flip_average).eval()
 
 
 def attach_anchor(model, state: Optional[dict], flip_average: bool = False) -> Optional[Anchor]:

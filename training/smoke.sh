@@ -97,16 +97,16 @@ $PY training/export.py --ckpt "$DIR/run-both/ckpt.pt" --name cw-tiny-both-smoke 
 if [ -f dist/cli/main.js ] && command -v node >/dev/null; then
   PARITY_PACK="$DIR/pack-both" npx vitest run test/runtime/parity.test.ts
 fi
-# The anchor: a head on two backbones' cached features side by side (MobileNetV2 and CenterNet here; the
-# shipped one reads InceptionV3 and CenterNet), with the photo's mean features and dilated layers, trained to
+# The anchor: a head on two backbones' cached features side by side (CenterNet and MobileNetV2 here; the
+# shipped one reads CenterNet and InceptionV3), with the photo's mean features and dilated layers, trained to
 # the weights' colour latents, scored in the mirror (head alone and an anchored run, as exported with the
 # mirror average), added to a copy of the pack as anchor.onnx (both encoders inside), checked against ONNX
 # Runtime and run by the CLI.
-$PY training/train_anchor.py --weights "$DIR/run-sem/ckpt.pt" --features "$DIR/features-mn" "$DIR/features" \
+$PY training/train_anchor.py --weights "$DIR/run-sem/ckpt.pt" --features "$DIR/features" "$DIR/features-mn" \
     --shards "$DIR/shards" --steps 3 --context --depth 3 --dilation 2 --out "$DIR/anchor.pt" --score val --limit 4 \
     --anchors 0.5 --flip-average --targets "$DIR/targets.pt"
 # A second head from the first (--init) reads the latent targets the first call kept.
-$PY training/train_anchor.py --weights "$DIR/run-sem/ckpt.pt" --features "$DIR/features-mn" "$DIR/features" \
+$PY training/train_anchor.py --weights "$DIR/run-sem/ckpt.pt" --features "$DIR/features" "$DIR/features-mn" \
     --shards "$DIR/shards" --steps 2 --init "$DIR/anchor.pt" --out "$DIR/anchor2.pt" --targets "$DIR/targets.pt" | grep "latent targets read from" >/dev/null
 cp -r "$DIR/pack-sem" "$DIR/pack-anchor"
 $PY training/export_anchor.py --pack "$DIR/pack-anchor" --anchor "$DIR/anchor.pt" --default 0.5 --flip-average >/dev/null

@@ -13,8 +13,9 @@ than the guider reads: the anchor keeps its encoder's semantic state and ships w
 each `--anchors` value (4 DDIM steps, empty prompt), beside gray (`--flip-average`: as the pack's graph averages
 the photo's and its mirror's guesses); val = held-out training-split photos (pick settings there), dev = eval-dev
 center-cropped to 256 (report only; the product's eval --run is the judge).
-Several `--features` folders (one input size): the head reads their features side by side, and anchor.pt keeps
-each encoder's state (the anchor's graph runs them all). `--context`, `--depth`, `--dilation`: AnchorHead.
+Several `--features` folders (one input size, CenterNet's first): the head reads their features side by side, and
+anchor.pt keeps their combined state (semantic.combine_states: one encoder running every backbone, as
+combine_features.py makes for the guider). `--context`, `--depth`, `--dilation`: AnchorHead.
 """
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ from colors import srgb_to_lab  # noqa: E402
 from data import PhotoSet, resize, to_model_lab  # noqa: E402
 from eval import DEFAULT_EVAL, ciede2000, colorfulness, load_eval_images, merge_exact_l, psnr  # noqa: E402
 from pipeline import decode_ab, sample_latents  # noqa: E402
-from semantic import read_semantic_state, semantic_features  # noqa: E402
+from semantic import combine_states, read_semantic_state, semantic_features  # noqa: E402
 
 
 @torch.no_grad()
@@ -64,7 +65,7 @@ def cached_targets(model, photos, rows, path=None):
         return latent_targets(model, photos, rows)
     key = float(sum(p.double().sum() for p in model.vqvae.parameters()))
     if os.path.exists(path):
-        saved = torch.load(path)
+        saved = torch_load(path)
         if saved["rows"] == rows and saved["vq_checksum"] == key:
             print(f"latent targets read from {path}", flush=True)
             return saved["targets"]
@@ -117,7 +118,8 @@ def train(model, photos, feats, rows, steps, batch, lr, seed=0, log_every=100, d
 
 
 class StackedFeatures:
-    """Cached feature arrays of the same photos, read side by side along the channels."""
+    """Cached feature arrays of the same photos, read side by side along the channels: what combine_features.py
+    writes to disk as one cache, read on the fly instead (no second copy of gigabytes for a head's training)."""
 
     def __init__(self, arrays):
         self.arrays = arrays
@@ -191,7 +193,8 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--weights", required=True, help="slim weights or checkpoint whose VQ-VAE gives the targets")
     ap.add_argument("--features", nargs="+", help="cache_semantic.py folder of the anchor's encoder (any backbone); "
-                                                  "several: their features side by side (one input size)")
+                                                  "several: their features side by side (one input size, "
+                                                  "CenterNet's first)")
     ap.add_argument("--shards", default=os.path.join(HERE, "shards"))
     ap.add_argument("--steps", type=int, default=1500)
     ap.add_argument("--batch", type=int, default=64)
@@ -227,7 +230,7 @@ def main(argv=None):
         rows = min(rows, a.rows) if a.rows else rows
         feats = StackedFeatures([open_features(f, "train", len(photos), s["channels"], s["input_size"] // 16)
                                  for f, s in zip(a.features, states)])
-        state = states[0] if len(states) == 1 else states
+        state = states[0] if len(states) == 1 else combine_states(states)
         prev = torch_load(a.init) if a.init else None
         init = prev["weights"] if prev else None
         shape = {k: v for k, v in prev["shape"].items() if k not in ("channels", "latent_channels")} if prev else \
