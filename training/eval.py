@@ -74,36 +74,11 @@ def colorfulness(rgb: np.ndarray) -> float:
 
 
 def ciede2000(lab1: np.ndarray, lab2: np.ndarray) -> np.ndarray:
-    """CIEDE2000 (Sharma, Wu & Dalal 2005), elementwise over [...,3]."""
-    L1, a1, b1 = [lab1[..., i].astype(np.float64) for i in range(3)]
-    L2, a2, b2 = [lab2[..., i].astype(np.float64) for i in range(3)]
-    C1, C2 = np.hypot(a1, b1), np.hypot(a2, b2)
-    Cm = (C1 + C2) / 2
-    G = 0.5 * (1 - np.sqrt(Cm ** 7 / (Cm ** 7 + 25.0 ** 7)))
-    a1p, a2p = (1 + G) * a1, (1 + G) * a2
-    C1p, C2p = np.hypot(a1p, b1), np.hypot(a2p, b2)
-    h1p = np.degrees(np.arctan2(b1, a1p)) % 360
-    h2p = np.degrees(np.arctan2(b2, a2p)) % 360
-    dLp = L2 - L1
-    dCp = C2p - C1p
-    dh = h2p - h1p
-    dh = np.where(dh > 180, dh - 360, np.where(dh < -180, dh + 360, dh))
-    dh = np.where(C1p * C2p == 0, 0, dh)
-    dHp = 2 * np.sqrt(C1p * C2p) * np.sin(np.radians(dh / 2))
-    Lpm = (L1 + L2) / 2
-    Cpm = (C1p + C2p) / 2
-    hsum = h1p + h2p
-    hpm = np.where(np.abs(h1p - h2p) > 180, np.where(hsum < 360, (hsum + 360) / 2, (hsum - 360) / 2), hsum / 2)
-    hpm = np.where(C1p * C2p == 0, hsum, hpm)
-    T = (1 - 0.17 * np.cos(np.radians(hpm - 30)) + 0.24 * np.cos(np.radians(2 * hpm))
-         + 0.32 * np.cos(np.radians(3 * hpm + 6)) - 0.20 * np.cos(np.radians(4 * hpm - 63)))
-    dtheta = 30 * np.exp(-(((hpm - 275) / 25) ** 2))
-    Rc = 2 * np.sqrt(Cpm ** 7 / (Cpm ** 7 + 25.0 ** 7))
-    Sl = 1 + 0.015 * (Lpm - 50) ** 2 / np.sqrt(20 + (Lpm - 50) ** 2)
-    Sc = 1 + 0.045 * Cpm
-    Sh = 1 + 0.015 * Cpm * T
-    Rt = -np.sin(np.radians(2 * dtheta)) * Rc
-    return np.sqrt((dLp / Sl) ** 2 + (dCp / Sc) ** 2 + (dHp / Sh) ** 2 + Rt * (dCp / Sc) * (dHp / Sh))
+    """CIEDE2000 (Sharma, Wu & Dalal 2005), elementwise over [...,3] (colors.torch_ciede2000, in float64)."""
+    import torch
+    from colors import torch_ciede2000
+    t1, t2 = (torch.from_numpy(np.asarray(x, dtype=np.float64)) for x in (lab1, lab2))
+    return torch_ciede2000(t1, t2).numpy()
 
 
 # ---- exact-L merge ----------------------------------------------------------------------------------
