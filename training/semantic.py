@@ -238,10 +238,13 @@ def source_size(input_size: int) -> int:
 
 def semantic_input(l: torch.Tensor, input_size: int, source: int) -> torch.Tensor:
     """l as the encoder saw it in training: through source x source, then to its input (the runtime's
-    semanticInput); straight to the input when source is not smaller."""
+    semanticInput); straight to the input when source is not smaller. Shrunk to the source size by
+    antialiased bicubic, whose sharpness matches the 128-px training photos' (bilinear blurs more, an area
+    average less; the encoders' features move with it: src/vqvae/encode-semantic.ts)."""
     from data import resize
     if source < input_size:
-        l = resize(l, (source, source))
+        shrink = l.shape[-2] > source or l.shape[-1] > source
+        l = resize(l, (source, source), mode="bicubic" if shrink else "bilinear")
     return resize(l, (input_size, input_size))
 
 

@@ -12,7 +12,7 @@ import { createGenerator, randomSeed, sampleSeed } from '../random/index.js';
 import { concatBatch, tileBatch } from '../runtime/index.js';
 import { createScheduler, setAnchoredTimesteps, type SchedulerState } from '../schedulers/index.js';
 import { packDetector } from '../detect/index.js';
-import { anchorLatent, decodeAb, encodeGray, encodeSemantic, guidedUpsample, quantizeLatent, resizeArea } from '../vqvae/index.js';
+import { anchorLatent, decodeAb, encodeGray, encodeSemantic, guidedUpsample, quantizeLatent, resizeAntialiased, resizeArea } from '../vqvae/index.js';
 import type { ColorizeSettings } from './options-schema.js';
 import type { PreparedRun } from './pipeline-machine.js';
 import { checkOptionsForPack } from './check-pack-options.js';
@@ -153,7 +153,8 @@ async function prepareWorkspace(
   const hidden = guided ? concatBatch([tileBatch(hiddenRows[0], n), tileBatch(hiddenRows[1], n)]) : tileBatch(hiddenRows[0], n);
   const batch = guided ? 2 * n : n;
 
-  const workingL = resizeArea(L, height, width, S, S);
+  // Resized as training resized the guider's gray input (antialiased bilinear), not by area.
+  const workingL = resizeAntialiased(L, 1, height, width, S, S);
   throwIfCancelled(signal, ws.runtime.signal);
   const grayLatent = await encodeGray(pack, workingL);
   throwIfCancelled(signal, ws.runtime.signal);
