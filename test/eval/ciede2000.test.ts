@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ciede2000, meanCiede2000 } from '../../src/eval/ciede2000.js';
+import { runTrainingPython } from '../helpers/training-python.js';
 
 // Table 1 of Sharma, Wu & Dalal, "The CIEDE2000 color-difference formula: implementation notes,
 // supplementary test data, and mathematical observations", Color Res. Appl. 30(1), 2005.
@@ -63,29 +62,21 @@ describe('ciede2000', () => {
   it('training computes the same (eval.py and the anchor head\'s differentiable loss, colors.torch_ciede2000)', () => {
     // The Python side scores the mirror and trains on CIEDE2000 (train_anchor.py --objective ciede); both
     // must be this formula. Prints [exact, with the loss's eps, gradient finite] per pair.
-    const script = [
-      'import json, sys; sys.path.insert(0, "training")',
-      'import numpy as np, torch',
-      'from eval import ciede2000',
-      'from colors import torch_ciede2000',
-      'p = np.array(json.loads(sys.argv[1]))',
-      'x = torch.tensor(p[:, :3], requires_grad=True)',
-      'soft = torch_ciede2000(x, torch.tensor(p[:, 3:6]), eps=1e-4)',
-      'soft.sum().backward()',
-      'print(json.dumps([ciede2000(p[:, :3], p[:, 3:6]).tolist(), soft.tolist(), bool(torch.isfinite(x.grad).all())]))',
-    ].join('\n');
-    let out: string;
-    try {
-      // Debian's python3-torch, as training/smoke.sh takes it (PY)
-      const py = process.env.PY ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-      out = execFileSync(py, ['-c', script, JSON.stringify(SHARMA_PAIRS)], {
-        cwd: new URL('../../', import.meta.url).pathname,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-    } catch {
-      return; // no python3-torch here (CI installs it): the TypeScript checks above still hold
-    }
+    const out = runTrainingPython(
+      [
+        'import json',
+        'import numpy as np, torch',
+        'from eval import ciede2000',
+        'from colors import torch_ciede2000',
+        'p = np.array(json.loads(sys.argv[1]))',
+        'x = torch.tensor(p[:, :3], requires_grad=True)',
+        'soft = torch_ciede2000(x, torch.tensor(p[:, 3:6]), eps=1e-4)',
+        'soft.sum().backward()',
+        'print(json.dumps([ciede2000(p[:, :3], p[:, 3:6]).tolist(), soft.tolist(), bool(torch.isfinite(x.grad).all())]))',
+      ],
+      [JSON.stringify(SHARMA_PAIRS)],
+    );
+    if (out === undefined) return; // no python3-torch here (CI installs it): the TypeScript checks above still hold
     const [exact, soft, finite] = JSON.parse(out) as [number[], number[], boolean];
     SHARMA_PAIRS.forEach((p, i) => {
       expect(Math.abs(exact[i]! - p[6])).toBeLessThanOrEqual(0.5e-4 + 1e-12);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COLOR_LEXICON, COLOR_MODIFIERS } from '../../src/prompts/color-lexicon.js';
+import { runTrainingPython } from '../helpers/training-python.js';
 
 // Issue 13 item 6: training/color_lexicon.json (read by training/colors.py, prepare.py, export.py) is the
 // one lexicon; the TypeScript one is generated from it and must say the same.
@@ -34,16 +35,12 @@ describe('shared color lexicon', () => {
   });
 
   it('Python reads the same words (training/colors.py ColorNamer names, prepare.py vocabulary)', () => {
-    let names: string;
-    try {
-      names = execFileSync('python3', ['-c', 'import json,sys; sys.path.insert(0, "training"); import colors; lex = colors.load_lexicon(); print(json.dumps(sorted([c["name"] for c in lex["colors"]] + [a for c in lex["colors"] for a in c["aliases"]])))'], {
-        cwd: new URL('.', root).pathname,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-    } catch {
-      return; // no numpy/python here: the JSON comparison above still holds
-    }
+    const names = runTrainingPython([
+      'import json, colors',
+      'lex = colors.load_lexicon()',
+      'print(json.dumps(sorted([c["name"] for c in lex["colors"]] + [a for c in lex["colors"] for a in c["aliases"]])))',
+    ]);
+    if (names === undefined) return; // no numpy/python here: the JSON comparison above still holds
     const words = JSON.parse(names) as string[];
     for (const word of words) expect(COLOR_LEXICON[word], word).toBe(hex(lex.colors.find((c) => c.name === word || c.aliases.includes(word))!.rgb));
   });

@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { resizeAntialiased, resizeBilinear } from '../../src/vqvae/index.js';
 import { createGenerator } from '../../src/random/index.js';
+import { runTrainingPython } from '../helpers/training-python.js';
 
 const CASES: Array<[number, number, number, number, 'bilinear' | 'bicubic']> = [
   [32, 32, 16, 16, 'bilinear'], // 2x, the runtime's 256 -> 128 case
@@ -46,25 +45,17 @@ describe('resizeAntialiased', () => {
 
   it('equals PyTorch F.interpolate(antialias=True) as training/data.py resize calls it', () => {
     const inputs = CASES.map(([h, w], i) => Array.from(plane(h, w, 11 + i)));
-    const script = [
-      'import json, sys; sys.path.insert(0, "training")',
-      'import torch',
-      'from data import resize',
-      'cases, inputs = json.loads(sys.argv[1]), json.loads(sys.argv[2])',
-      'print(json.dumps([resize(torch.tensor(x, dtype=torch.float32).reshape(1, 1, h, w), (oh, ow), mode=k).flatten().tolist() for (h, w, oh, ow, k), x in zip(cases, inputs)]))',
-    ].join('\n');
-    let out: string;
-    try {
-      // Debian's python3-torch, as training/smoke.sh takes it (PY)
-      const py = process.env.PY ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
-      out = execFileSync(py, ['-c', script, JSON.stringify(CASES), JSON.stringify(inputs)], {
-        cwd: new URL('../../', import.meta.url).pathname,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-    } catch {
-      return; // no python3-torch here (CI installs it): the checks above still hold
-    }
+    const out = runTrainingPython(
+      [
+        'import json',
+        'import torch',
+        'from data import resize',
+        'cases, inputs = json.loads(sys.argv[1]), json.loads(sys.argv[2])',
+        'print(json.dumps([resize(torch.tensor(x, dtype=torch.float32).reshape(1, 1, h, w), (oh, ow), mode=k).flatten().tolist() for (h, w, oh, ow, k), x in zip(cases, inputs)]))',
+      ],
+      [JSON.stringify(CASES), JSON.stringify(inputs)],
+    );
+    if (out === undefined) return; // no python3-torch here (CI installs it): the checks above still hold
     const expected = JSON.parse(out) as number[][];
     CASES.forEach(([h, w, oh, ow, kernel], i) => {
       const got = resizeAntialiased(Float32Array.from(inputs[i]), 1, h, w, oh, ow, kernel);
