@@ -123,7 +123,8 @@ def train(model, photos, feats, rows, steps, batch, lr, seed=0, log_every=100, o
             ab = model.vqvae.decode(z / model.latent_scale, lab[:, :1])
             if objective == "decoded":
                 loss = loss + F.l1_loss(ab, lab[:, 1:])
-            else:  # CIEDE2000 of the colours, in Lab units (the exact L on both sides)
+            else:  # CIEDE2000 of the colours, in Lab units (the exact L on both sides); in tens of ΔE00, so
+                # the loss is of the latent L1's order and the same learning rates apply
                 L = (lab[:, :1] + 1) * 50
                 loss = loss + torch_ciede2000(torch.cat([L, ab * AB_SCALE], 1), torch.cat([L, lab[:, 1:] * AB_SCALE], 1),
                                               dim=1, eps=1e-4).mean() / 10
