@@ -80,7 +80,7 @@ OBJECTIVES = ("latent", "decoded", "ciede")
 
 
 def train(model, photos, feats, rows, steps, batch, lr, seed=0, log_every=100, objective="latent", init=None,
-          targets_path=None, head_shape=None, latent_weight=0.0, decode_size=None):
+          targets_path=None, head_shape=None, latent_weight=0.0, decode_size=None, balance=0.0):
     """objective: L1 to the photo's latent ("latent"), or a loss on the chroma the decoder gives the head's latent
     with the photo's L at decode_size (default: working size): L1 against the photo's ab ("decoded") or CIEDE2000
     against its colours ("ciede", what eval-dev is judged by). The mean of latents does not decode to the mean
@@ -89,7 +89,8 @@ def train(model, photos, feats, rows, steps, batch, lr, seed=0, log_every=100, o
     objectives cost ~30x per step (the decoder runs forward and back); latent_weight adds that many times the
     latent L1, keeping the guess where the sampler expects latents. The latent is decoded unquantized: the anchor
     is where sampling starts, and quantizing it with a straight-through gradient made the loss climb (0.079 ->
-    0.138 over 200 steps from the latent-trained head)."""
+    0.138 over 200 steps from the latent-trained head). balance: photos drawn ∝ n_source^-balance
+    (PhotoSet.source_weights; 0 = uniform, where sports, cars and pets set most of the colour prior)."""
     if objective not in OBJECTIVES:
         raise ValueError(f"objective {objective!r}: one of {', '.join(OBJECTIVES)}")
     torch.manual_seed(seed)
@@ -104,11 +105,13 @@ def train(model, photos, feats, rows, steps, batch, lr, seed=0, log_every=100, o
     for p in model.parameters():
         p.requires_grad_(False)
     opt = torch.optim.AdamW(head.parameters(), lr=lr)
+    p = photos.source_weights(balance)[:rows] if balance else None
+    p = p / p.sum() if p is not None else None
     t0, run = time.time(), 0.0
     for step in range(steps):
         for g in opt.param_groups:
             g["lr"] = lr * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * step / steps)))
-        idx = np.sort(rng.randint(0, rows, batch))
+        idx = np.sort(rng.randint(0, rows, batch) if p is None else rng.choice(rows, batch, p=p))
         sem = torch.from_numpy(np.asarray(feats[idx], dtype=np.float32))
         flip = torch.from_numpy(rng.rand(batch) < 0.5)[:, None, None, None]
         sem = torch.where(flip, sem.flip(-1), sem)
@@ -151,6 +154,17 @@ class StackedFeatures:
         return np.concatenate([x[idx] for x in self.arrays], 1)
 
 
+def val_latents(head, folders, shards):
+    """The head's latents of the val photos from their cached features (score(cached=...)); the caches hold the
+    128-px photos enlarged to the encoders' input, what semantic_input gives them."""
+    if not folders:
+        raise SystemExit("--score val-cached needs the --features the head reads")
+    n = len(PhotoSet(shards, "val", CACHE_SIZE))
+    feats = StackedFeatures([open_features(f, "val", n, s["channels"], s["input_size"] // 16)
+                             for f, s in ((f, read_semantic_state(f)) for f in folders)])
+    return lambda i, k: head(torch.from_numpy(np.asarray(feats[i:i + k], dtype=np.float32)))
+
+
 def score_images(name: str, shards: str, limit: int):
     """Ground-truth sRGB photos to score on: val photos (128 px squares) or eval-dev center crops of 256."""
     if name == "val":
@@ -167,7 +181,11 @@ def score_images(name: str, shards: str, limit: int):
 
 
 @torch.no_grad()
-def score(model, tok, images, anchors, temperature, seeds, steps=4, batch=16):
+def score(model, tok, images, anchors, temperature, seeds, steps=4, batch=16, cached=None, groups=None):
+    """cached: the head's latents of photos i..i+k-1 from cached features (a function of i, k): the head alone
+    is scored without running the encoders (seconds instead of minutes), and no anchored runs. groups: each
+    photo's source; the scores then add `perSource` means, each source alike (the val split is a mix where
+    sports and cars outnumber scenes, not the mix people bring)."""
     S = model.cfg.working_size
     gts = images
     labs = [srgb_to_lab(g) for g in gts]
@@ -177,10 +195,11 @@ def score(model, tok, images, anchors, temperature, seeds, steps=4, batch=16):
         """The guider's features and the anchor's latent of chunk i: once, whatever the variant and seed."""
         if i not in inputs:
             l_full = torch.from_numpy(np.stack([c[..., 0] for c in labs[i:i + batch]])).float()[:, None] / 50.0 - 1.0
-            inputs[i] = (l_full, semantic_features(model, l_full), model.anchor.latent(l_full))
+            inputs[i] = (l_full, None, cached(i, len(l_full))) if cached else \
+                (l_full, semantic_features(model, l_full), model.anchor.latent(l_full))
         return inputs[i]
 
-    variants = [("gray", None)] + [("head alone", -1.0)] + [(f"anchor {a:g}", a) for a in anchors]
+    variants = [("gray", None)] + [("head alone", -1.0)] + [(f"anchor {a:g}", a) for a in ([] if cached else anchors)]
     for name, a in variants:
         rows = []
         for seed in (seeds if a is not None and a >= 0 else [0]):
@@ -205,6 +224,12 @@ def score(model, tok, images, anchors, temperature, seeds, steps=4, batch=16):
         r = np.array(rows)
         results[name] = {"ciede2000": round(float(r[:, 0].mean()), 3), "psnr": round(float(r[:, 1].mean()), 3),
                          "colorfulnessRatio": round(float(r[:, 2].mean() / r[:, 3].mean()), 3)}
+        if groups is not None:
+            g = np.array(list(groups) * (len(r) // len(groups)))  # rows run seed after seed
+            per = [r[g == n] for n in sorted(set(groups))]
+            results[name]["perSource"] = {
+                "ciede2000": round(float(np.mean([x[:, 0].mean() for x in per])), 3),
+                "colorfulnessRatio": round(float(np.mean([x[:, 2].mean() / max(1e-9, x[:, 3].mean()) for x in per])), 3)}
         print(name, results[name], flush=True)
     return results
 
@@ -227,6 +252,7 @@ def main(argv=None):
     ap.add_argument("--init", help="start the head from this anchor.pt (same encoder features)")
     ap.add_argument("--width", type=int, default=64, help="the head's channels")
     ap.add_argument("--depth", type=int, default=2, help="the head's 3x3 layers")
+    ap.add_argument("--balance", type=float, default=0.0, help="draw photos ∝ n_source^-B (1: every source alike)")
     ap.add_argument("--context", action="store_true", help="every cell also reads the photo's mean features")
     ap.add_argument("--dilation", type=int, default=1, help="spacing of the 3x3 layers after the first")
     ap.add_argument("--targets", help="keep the latent targets in this file and read them back on the next call")
@@ -234,7 +260,8 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", help="where the trained head goes (anchor.pt)")
     ap.add_argument("--load", help="score this trained head instead of training one (with --steps 0)")
-    ap.add_argument("--score", choices=("val", "dev"), action="append", default=[])
+    ap.add_argument("--score", choices=("val", "dev", "val-cached"), action="append", default=[],
+                    help="val-cached: the head alone on the val photos' cached --features (fast; no --flip-average)")
     ap.add_argument("--limit", type=int, default=0, help="first N scoring photos")
     ap.add_argument("--anchors", type=float, nargs="*", default=[0.5])
     ap.add_argument("--temperature", type=float, default=0.7)
@@ -261,11 +288,12 @@ def main(argv=None):
             {"width": a.width, "depth": a.depth, "context": a.context, "dilation": a.dilation}
         head, seconds = train(model, photos, feats, rows, a.steps, a.batch, a.lr, objective=a.objective, init=init,
                               log_every=100 if a.objective == "latent" else 10, targets_path=a.targets,
-                              head_shape=shape, latent_weight=a.latent_weight, decode_size=a.decode_size)
+                              head_shape=shape, latent_weight=a.latent_weight, decode_size=a.decode_size,
+                              balance=a.balance)
         saved = {"shape": head.shape, "weights": {k: v.detach().clone() for k, v in head.state_dict().items()},
                  "steps": a.steps + (prev.get("steps", 0) if prev else 0), "batch": a.batch,
                  "objective": a.objective + (f" + {a.latent_weight:g} latent L1" if a.latent_weight else ""),
-                 "init": os.path.basename(a.init) if a.init else None, "seconds": round(seconds, 1), "photos": rows,
+                 "init": os.path.basename(a.init) if a.init else None, "balance": a.balance, "seconds": round(seconds, 1), "photos": rows,
                  "semantic_state": state}
         os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
         torch.save(saved, a.out)
@@ -278,7 +306,11 @@ def main(argv=None):
     report = {}
     for name in a.score:
         print(f"-- {name}", flush=True)
-        report[name] = score(model, tok, score_images(name, a.shards, a.limit), a.anchors, a.temperature, a.seeds)
+        cached = val_latents(model.anchor.head, a.features, a.shards) if name == "val-cached" else None
+        images = score_images(name.split("-")[0], a.shards, a.limit)
+        groups = [r["source"] for r in PhotoSet(a.shards, "val", CACHE_SIZE).index[:len(images)]] \
+            if name.startswith("val") else None
+        report[name] = score(model, tok, images, a.anchors, a.temperature, a.seeds, cached=cached, groups=groups)
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"temperature": a.temperature, "seeds": a.seeds, **report}, f, indent=1)
